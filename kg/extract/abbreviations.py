@@ -1,0 +1,78 @@
+"""Schwartz–Hearst abbreviation pairs: "Learned Embedding Propagation (LEP)".
+
+Both orders are found: "LONG FORM (SF)" and "SF (LONG FORM)". The long form is the
+shortest run of preceding words whose letters cover the short form's characters in order,
+with the short form's first character starting a word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PAREN_RE = re.compile(r"\(([^()]{1,60})\)")
+SHORT_RE = re.compile(r"^[\w][\w\-\.\^/&+]*[\w+]?$|^\w$")
+WORD_RE = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class Abbreviation:
+    short: str
+    short_start: int
+    long: str
+    long_start: int
+
+
+def _is_short_form(text: str) -> bool:
+    return (2 <= len(text) <= 12 and bool(SHORT_RE.match(text)) and text[0].isalnum()
+            and any(c.isupper() for c in text) and len(text.split()) == 1)
+
+
+def _best_long_form(short: str, candidate: str) -> int | None:
+    """Start index in ``candidate`` of the long form for ``short``, or None."""
+    s = [c.lower() for c in short if c.isalnum()]
+    if not s:
+        return None
+    si, li = len(s) - 1, len(candidate) - 1
+    while si >= 0:
+        c = s[si]
+        while li >= 0 and (candidate[li].lower() != c or
+                           (si == 0 and li > 0 and candidate[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        li -= 1
+        si -= 1
+    return li + 1
+
+
+def find_abbreviations(text: str) -> list[Abbreviation]:
+    out: list[Abbreviation] = []
+    for m in PAREN_RE.finditer(text):
+        inner = m.group(1).strip()
+        before = text[: m.start()].rstrip()
+        if _is_short_form(inner):
+            # LONG (SHORT): look back at most min(|SF|+5, 2|SF|) words, within the clause
+            n_words = min(len(inner) + 5, 2 * len(inner))
+            words = list(WORD_RE.finditer(before))[-n_words:]
+            if not words:
+                continue
+            window_start = words[0].start()
+            window = before[window_start:]
+            window = re.split(r"[.;:,]\s|\bthe\b|\ba\b|\ban\b", window)[-1] if window else window
+            window_start = len(before) - len(window)
+            start = _best_long_form(inner, window)
+            if start is None:
+                continue
+            long = window[start:].strip()
+            if len(long) > len(inner) and " " in long or "-" in long:
+                out.append(Abbreviation(inner, m.start(1) + m.group(1).index(inner), long,
+                                        window_start + start))
+        elif len(inner.split()) >= 2:
+            # SHORT (LONG FORM)
+            prev = re.search(r"(\S+)$", before)
+            if prev and _is_short_form(prev.group(1)):
+                short = prev.group(1)
+                if _best_long_form(short, inner) == 0 or inner[0].lower() == short[0].lower():
+                    out.append(Abbreviation(short, prev.start(1), inner, m.start(1)))
+    return out

@@ -1,0 +1,111 @@
+"""Readers: files of any supported source format → a de-duplicated stream of Papers.
+
+A reader is a module-level object with ``name``, ``sniff(head, path)`` and
+``read(path, on_bad)``; it is registered in ``READERS`` by name. The format of each file is
+detected from its content unless the user names one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from kg.errors import InputError
+from kg.ingest.textio import read_head
+from kg.model import Paper, title_key
+from kg.registry import Registry
+
+BadRecordHandler = Callable[[InputError], None]
+
+
+class Reader(Protocol):
+    name: str
+
+    def sniff(self, head: str, path: Path) -> bool:
+        """True when ``head`` (the first few KB, decoded) looks like this format."""
+
+    def read(self, path: Path, on_bad: BadRecordHandler) -> Iterator[Paper]:
+        """Yield papers; report each unusable record to ``on_bad`` (which may raise)."""
+
+
+READERS: Registry[Reader] = Registry("reader")
+READERS.register("daily-papers", "kg.ingest.daily_papers:READER")
+READERS.register("jsonl", "kg.ingest.jsonl:READER")
+
+#: Order in which content sniffing tries the readers: most specific first.
+SNIFF_ORDER: list[str] = ["jsonl", "daily-papers"]
+
+SKIPPED_NAMES = {".DS_Store", "README", "README.md", "LICENSE"}
+
+
+def raise_bad(error: InputError) -> None:
+    raise error
+
+
+@dataclass
+class SkipCounter:
+    """``on_bad`` handler for ``--skip-bad``: keeps going and remembers what it skipped."""
+
+    errors: list[InputError] = field(default_factory=list)
+
+    def __call__(self, error: InputError) -> None:
+        self.errors.append(error)
+
+
+def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
+    """Files named, plus the files inside directories named (sorted, hidden files skipped)."""
+    files: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            inside = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.name not in SKIPPED_NAMES
+            )
+            if not inside:
+                raise InputError(f"{path}: directory holds no files to read")
+            files.extend(inside)
+        elif path.is_file():
+            files.append(path)
+        elif path.exists():
+            raise InputError(f"{path}: not a regular file")
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    return files
+
+
+def detect_format(path: Path) -> Reader:
+    head = read_head(path)
+    for name in SNIFF_ORDER + [n for n in READERS.names() if n not in SNIFF_ORDER]:
+        reader = READERS.get(name)
+        if reader.sniff(head, path):
+            return reader
+    raise InputError(
+        f"{path}: not a recognised paper file (tried {', '.join(READERS.names())}); "
+        "name one with --format"
+    )
+
+
+def iter_papers(
+    sources: Iterable[str | Path],
+    fmt: str | None = None,
+    on_bad: BadRecordHandler = raise_bad,
+) -> Iterator[Paper]:
+    """All papers in ``sources``, each paper once (by id, then by normalised title)."""
+    forced = READERS.get(fmt) if fmt else None
+    seen_ids: set[str] = set()
+    seen_titles: set[int] = set()
+    for path in expand_sources(sources):
+        reader = forced or detect_format(path)
+        for paper in reader.read(path, on_bad):
+            tkey = hash(title_key(paper.title))
+            if paper.id in seen_ids or tkey in seen_titles:
+                continue
+            seen_ids.add(paper.id)
+            seen_titles.add(tkey)
+            yield paper

@@ -1,0 +1,160 @@
+"""The vocabulary of kg: every other module speaks in these types.
+
+Plain frozen dataclasses keep records cheap to create by the million, hashable for
+de-duplication, and picklable for worker processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class EntityKind(str, Enum):
+    """Kinds of node besides Paper; the value is the label used in every store."""
+
+    METHOD = "Method"
+    DATASET = "Dataset"
+    TASK = "Task"
+    METRIC = "Metric"
+    CODE = "CodeRepository"
+    URL = "URL"
+
+
+class Relation(str, Enum):
+    """Paper → entity edge types; each is valid for exactly one entity kind."""
+
+    PROPOSES = "PROPOSES"
+    USES = "USES"
+    INTRODUCES = "INTRODUCES"
+    EVALUATED_ON = "EVALUATED_ON"
+    USES_DATASET = "USES_DATASET"
+    ADDRESSES = "ADDRESSES"
+    REPORTS_METRIC = "REPORTS_METRIC"
+    RELEASES_CODE = "RELEASES_CODE"
+    LINKS_TO = "LINKS_TO"
+
+    @property
+    def kind(self) -> EntityKind:
+        return RELATION_KIND[self]
+
+
+RELATION_KIND: dict[Relation, EntityKind] = {
+    Relation.PROPOSES: EntityKind.METHOD,
+    Relation.USES: EntityKind.METHOD,
+    Relation.INTRODUCES: EntityKind.DATASET,
+    Relation.EVALUATED_ON: EntityKind.DATASET,
+    Relation.USES_DATASET: EntityKind.DATASET,
+    Relation.ADDRESSES: EntityKind.TASK,
+    Relation.REPORTS_METRIC: EntityKind.METRIC,
+    Relation.RELEASES_CODE: EntityKind.CODE,
+    Relation.LINKS_TO: EntityKind.URL,
+}
+
+#: The guidelines' JSONL field for each relation (see ../shared/eval/GUIDELINES.md).
+RELATION_FIELD: dict[Relation, str] = {
+    Relation.PROPOSES: "methods_proposed",
+    Relation.USES: "methods_used",
+    Relation.INTRODUCES: "datasets_introduced",
+    Relation.EVALUATED_ON: "datasets_evaluated",
+    Relation.USES_DATASET: "datasets_used",
+    Relation.ADDRESSES: "tasks",
+    Relation.REPORTS_METRIC: "metrics",
+    Relation.RELEASES_CODE: "code_urls",
+    Relation.LINKS_TO: "other_urls",
+}
+
+
+def title_key(title: str) -> str:
+    """Case-, accent- and punctuation-insensitive key: the same paper from two sources agrees."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    return re.sub(r"\W+", " ", text).strip()
+
+
+def short_hash(text: str, length: int = 16) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+
+
+def paper_id(*, title: str, arxiv_id: str | None = None, doi: str | None = None) -> str:
+    """Stable id: arXiv id, else DOI, else a hash of the normalised title."""
+    if arxiv_id:
+        return "arxiv:" + re.sub(r"v\d+$", "", arxiv_id.strip())
+    if doi:
+        return "doi:" + doi.strip().lower()
+    return "title:" + short_hash(title_key(title))
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as read from a source; ``id`` is stable across sources and runs."""
+
+    id: str
+    title: str
+    abstract: str
+    date: str | None = None
+    source: str = ""
+    arxiv_id: str | None = None
+    doi: str | None = None
+    authors: tuple[str, ...] = ()
+    url: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """Changes when anything extraction sees changes; drives incremental builds."""
+        return short_hash("\x1f".join((self.title, self.abstract, self.date or "")))
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where in the abstract an edge comes from: character offsets into ``Paper.abstract``."""
+
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    extractor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A canonical entity: ``key`` joins variants, ``name`` is what people read."""
+
+    kind: EntityKind
+    key: str
+    name: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind.value.lower()}:{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One edge candidate: a surface form in a paper with its role and evidence."""
+
+    relation: Relation
+    entity: Entity
+    surface: str
+    evidence: Evidence
+
+
+@dataclass(slots=True)
+class PaperExtraction:
+    """Everything kg learned from one paper; the unit that stores upsert atomically."""
+
+    paper: Paper
+    mentions: list[Mention] = field(default_factory=list)
+    releases_code: bool = False
+
+    def surfaces(self, relation: Relation) -> dict[str, list[str]]:
+        """Entity key → distinct surface forms (first seen first) for one relation."""
+        out: dict[str, list[str]] = {}
+        for m in self.mentions:
+            if m.relation is relation:
+                forms = out.setdefault(m.entity.key, [])
+                if m.surface not in forms:
+                    forms.append(m.surface)
+        return out

@@ -1,0 +1,54 @@
+"""Named and raw queries over any store; arguments are always passed as parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.errors import UsageError
+from kg.query.named import ALL, NamedQuery
+from kg.registry import Registry
+from kg.resolve import Resolver
+from kg.store.base import Store, Table
+
+QUERIES: Registry[NamedQuery] = Registry("query")
+for _query in ALL:
+    QUERIES.register(_query.name, _query)
+
+
+def bind_params(query: NamedQuery, args: dict[str, Any],
+                resolver: Resolver | None = None) -> dict[str, Any]:
+    """Check ``args`` against the query's params; entity names become canonical keys."""
+    resolver = resolver or Resolver.default()
+    unknown = set(args) - {p.name for p in query.params}
+    if unknown:
+        raise UsageError(f"query {query.name!r} takes no argument {sorted(unknown)[0]!r}; "
+                         f"try: {query.example}")
+    bound: dict[str, Any] = {}
+    for param in query.params:
+        value = args.get(param.name, param.default)
+        if value is None:
+            raise UsageError(f"query {query.name!r} needs {param.name.upper()} "
+                             f"({param.help}); try: {query.example}")
+        if param.entity is not None:
+            value = resolver.resolve(param.entity, str(value)).key
+        elif isinstance(param.default, bool):
+            value = bool(value)
+        elif isinstance(param.default, int):
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise UsageError(f"{param.name} must be a whole number, not {value!r}") from None
+        bound[param.name] = value
+    return bound
+
+
+def run_named(store: Store, name: str, args: dict[str, Any] | None = None,
+              resolver: Resolver | None = None) -> Table:
+    """Answer a named question on ``store`` in the store's own query language."""
+    query = QUERIES.get(name)
+    params = bind_params(query, args or {}, resolver)
+    text = query.sparql if store.query_language == "sparql" else query.cypher
+    return store.query(text, params)
+
+
+__all__ = ["QUERIES", "NamedQuery", "bind_params", "run_named"]

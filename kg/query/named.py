@@ -1,0 +1,169 @@
+"""The named questions kg answers, each written once in SPARQL and once in Cypher.
+
+Both texts take the same parameters (``$name`` in Cypher, a substituted ``?name`` in
+SPARQL) and return the same columns in the same order, so any store answers alike; a
+test holds the two to the same answers on the seed graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.model import EntityKind
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query argument; ``entity`` params are resolved to a canonical key first."""
+
+    name: str
+    help: str
+    entity: EntityKind | None = None
+    default: int | bool | None = None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    sparql: str
+    cypher: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    @property
+    def example(self) -> str:
+        args = " ".join(p.name.upper() for p in self.params if p.entity)
+        return f"kg query {self.name} {args}".strip()
+
+
+WITH_CODE = Param("with_code", "only papers that link a code repository", default=False)
+LIMIT = Param("limit", "number of rows", default=20)
+
+EVALUATED_ON = NamedQuery(
+    name="evaluated-on",
+    description="Papers evaluated on a dataset, with a code link where one is released.",
+    params=(Param("dataset", "dataset or benchmark name", EntityKind.DATASET), WITH_CODE),
+    sparql="""
+SELECT ?paper ?title (MIN(?url) AS ?code) WHERE {
+  ?d a kg:Dataset ; kg:key ?dataset .
+  ?p kg:evaluatedOn ?d ; dcterms:identifier ?paper ; dcterms:title ?t .
+  BIND(STR(?t) AS ?title)
+  OPTIONAL { ?p kg:releasesCode ?c . ?c skos:prefLabel ?url }
+}
+GROUP BY ?paper ?title
+HAVING (!?with_code || COUNT(?url) > 0)
+ORDER BY ?title ?paper""",
+    cypher="""
+MATCH (p:Paper)-[:EVALUATED_ON]->(:Dataset {key: $dataset})
+OPTIONAL MATCH (p)-[:RELEASES_CODE]->(c:CodeRepository)
+WITH p, min(c.name) AS code
+WHERE NOT $with_code OR code IS NOT NULL
+RETURN p.id AS paper, p.title AS title, code
+ORDER BY title, paper""",
+)
+
+METHODS_ON = NamedQuery(
+    name="methods-on",
+    description="Methods proposed or used by papers evaluated on a dataset.",
+    params=(Param("dataset", "dataset or benchmark name", EntityKind.DATASET),),
+    sparql="""
+SELECT ?method (COUNT(DISTINCT ?p) AS ?papers) WHERE {
+  ?d a kg:Dataset ; kg:key ?dataset .
+  ?p kg:evaluatedOn ?d .
+  { ?p kg:proposes ?m } UNION { ?p kg:uses ?m }
+  ?m skos:prefLabel ?method .
+}
+GROUP BY ?method ORDER BY DESC(?papers) ?method""",
+    cypher="""
+MATCH (p:Paper)-[:EVALUATED_ON]->(:Dataset {key: $dataset})
+MATCH (p)-[:PROPOSES|USES]->(m:Method)
+RETURN m.name AS method, count(DISTINCT p) AS papers
+ORDER BY papers DESC, method""",
+)
+
+DATASETS_FOR = NamedQuery(
+    name="datasets-for",
+    description="Datasets that papers proposing or using a method work with.",
+    params=(Param("method", "method or model name", EntityKind.METHOD),),
+    sparql="""
+SELECT ?dataset (COUNT(DISTINCT ?p) AS ?papers) WHERE {
+  ?m a kg:Method ; kg:key ?method .
+  { ?p kg:proposes ?m } UNION { ?p kg:uses ?m }
+  { ?p kg:evaluatedOn ?d } UNION { ?p kg:usesDataset ?d } UNION { ?p kg:introduces ?d }
+  ?d skos:prefLabel ?dataset .
+}
+GROUP BY ?dataset ORDER BY DESC(?papers) ?dataset""",
+    cypher="""
+MATCH (p:Paper)-[:PROPOSES|USES]->(:Method {key: $method})
+MATCH (p)-[:EVALUATED_ON|USES_DATASET|INTRODUCES]->(d:Dataset)
+RETURN d.name AS dataset, count(DISTINCT p) AS papers
+ORDER BY papers DESC, dataset""",
+)
+
+PAPERS_WITH_CODE = NamedQuery(
+    name="papers-with-code",
+    description="Papers that link a code repository.",
+    sparql="""
+SELECT ?paper ?title (MIN(?url) AS ?code) WHERE {
+  ?p kg:releasesCode ?c ; dcterms:identifier ?paper ; dcterms:title ?t .
+  ?c skos:prefLabel ?url .
+  BIND(STR(?t) AS ?title)
+}
+GROUP BY ?paper ?title ORDER BY ?title ?paper""",
+    cypher="""
+MATCH (p:Paper)-[:RELEASES_CODE]->(c:CodeRepository)
+RETURN p.id AS paper, p.title AS title, min(c.name) AS code
+ORDER BY title, paper""",
+)
+
+TOP_DATASETS = NamedQuery(
+    name="top-datasets",
+    description="Datasets by the number of papers that introduce, evaluate on or use them.",
+    params=(LIMIT,),
+    sparql="""
+SELECT ?dataset (COUNT(DISTINCT ?p) AS ?papers) WHERE {
+  { ?p kg:evaluatedOn ?d } UNION { ?p kg:usesDataset ?d } UNION { ?p kg:introduces ?d }
+  ?d skos:prefLabel ?dataset .
+}
+GROUP BY ?dataset ORDER BY DESC(?papers) ?dataset LIMIT ?limit""",
+    cypher="""
+MATCH (p:Paper)-[:EVALUATED_ON|USES_DATASET|INTRODUCES]->(d:Dataset)
+RETURN d.name AS dataset, count(DISTINCT p) AS papers
+ORDER BY papers DESC, dataset LIMIT $limit""",
+)
+
+TOP_METHODS = NamedQuery(
+    name="top-methods",
+    description="Methods by the number of papers that propose or use them.",
+    params=(LIMIT,),
+    sparql="""
+SELECT ?method (COUNT(DISTINCT ?p) AS ?papers) WHERE {
+  { ?p kg:proposes ?m } UNION { ?p kg:uses ?m }
+  ?m skos:prefLabel ?method .
+}
+GROUP BY ?method ORDER BY DESC(?papers) ?method LIMIT ?limit""",
+    cypher="""
+MATCH (p:Paper)-[:PROPOSES|USES]->(m:Method)
+RETURN m.name AS method, count(DISTINCT p) AS papers
+ORDER BY papers DESC, method LIMIT $limit""",
+)
+
+PAPERS_ON_TASK = NamedQuery(
+    name="papers-on-task",
+    description="Papers that address a task.",
+    params=(Param("task", "task name", EntityKind.TASK),),
+    sparql="""
+SELECT ?paper ?title WHERE {
+  ?t a kg:Task ; kg:key ?task .
+  ?p kg:addresses ?t ; dcterms:identifier ?paper ; dcterms:title ?tt .
+  BIND(STR(?tt) AS ?title)
+}
+ORDER BY ?title ?paper""",
+    cypher="""
+MATCH (p:Paper)-[:ADDRESSES]->(:Task {key: $task})
+RETURN p.id AS paper, p.title AS title
+ORDER BY title, paper""",
+)
+
+ALL: tuple[NamedQuery, ...] = (EVALUATED_ON, METHODS_ON, DATASETS_FOR, PAPERS_WITH_CODE,
+                               TOP_DATASETS, TOP_METHODS, PAPERS_ON_TASK)

@@ -1,0 +1,77 @@
+"""Entity resolution: surface names → canonical entities, with user-editable aliases.
+
+Aliases come from ``kg/resolve/aliases.toml`` (shipped) and any alias files the user
+adds (``pipelines/aliases.toml`` by default in pipelines, or ``--aliases FILE``); later
+files win. Everything else resolves by normalised key, so "ImageNet 1K" and "imagenet-1k"
+meet without an alias.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+from kg.errors import UsageError
+from kg.model import Entity, EntityKind
+from kg.resolve.normalize import name_key, url_key
+
+URL_KINDS = {EntityKind.CODE, EntityKind.URL}
+
+
+class Resolver:
+    def __init__(self, aliases: dict[EntityKind, dict[str, str]] | None = None) -> None:
+        # kind → variant key → canonical name
+        self.aliases: dict[EntityKind, dict[str, str]] = aliases or {k: {} for k in EntityKind}
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def default(cls) -> Resolver:
+        return cls.from_files([])
+
+    @classmethod
+    def from_files(cls, paths: Iterable[str | Path]) -> Resolver:
+        resolver = cls()
+        shipped = files("kg.resolve").joinpath("aliases.toml").read_text(encoding="utf-8")
+        resolver.add_aliases(tomllib.loads(shipped), "kg/resolve/aliases.toml")
+        for path in paths:
+            try:
+                data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UsageError(f"{path}: cannot read alias file ({exc})") from None
+            except tomllib.TOMLDecodeError as exc:
+                raise UsageError(f"{path}: invalid TOML ({exc})") from None
+            resolver.add_aliases(data, str(path))
+        return resolver
+
+    def add_aliases(self, data: dict[str, object], origin: str) -> None:
+        """``{"Dataset": {"ImageNet": ["ILSVRC-2012", …]}}`` → variant lookups."""
+        for kind_name, table in data.items():
+            try:
+                kind = EntityKind(kind_name)
+            except ValueError:
+                raise UsageError(f"{origin}: unknown entity kind [{kind_name}]; use one of "
+                                 f"{', '.join(k.value for k in EntityKind)}") from None
+            if not isinstance(table, dict):
+                raise UsageError(f"{origin}: [{kind_name}] must map names to lists of variants")
+            lookup = self.aliases.setdefault(kind, {})
+            for canonical, variants in table.items():
+                if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+                    raise UsageError(f"{origin}: {canonical!r} must list its variants as strings")
+                for variant in [canonical, *variants]:
+                    lookup[name_key(variant)] = canonical
+
+    def key(self, kind: EntityKind, name: str) -> str:
+        return self.resolve(kind, name).key
+
+    def resolve(self, kind: EntityKind, name: str) -> Entity:
+        """The canonical entity for ``name``: alias target if any, else the name itself."""
+        if kind in URL_KINDS:
+            return Entity(kind, url_key(name), name)
+        canonical = self.aliases.get(kind, {}).get(name_key(name), name)
+        return Entity(kind, name_key(canonical), canonical)
+
+
+__all__ = ["Resolver", "name_key", "url_key"]

@@ -1,0 +1,24 @@
+"""Store backends by name: ``oxigraph`` (embedded, default) and ``neo4j`` (Bolt)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from kg.registry import Registry
+from kg.store.base import Stats, Store, Table
+
+StoreFactory = Callable[..., Store]
+
+STORES: Registry[StoreFactory] = Registry("store")
+STORES.register("oxigraph", "kg.store.oxigraph:open_oxigraph")
+STORES.register("neo4j", "kg.store.neo4j:open_neo4j")
+
+DEFAULT_STORE = "oxigraph"
+
+
+def open_store(name: str = DEFAULT_STORE, **options: Any) -> Store:
+    """Open a store by name; options are the backend's own (``path``, ``uri``, …)."""
+    return STORES.get(name)(**options)
+
+
+__all__ = ["STORES", "DEFAULT_STORE", "Stats", "Store", "Table", "open_store"]

@@ -1,0 +1,50 @@
+"""The one small interface every store backend implements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from kg.model import PaperExtraction
+
+
+@dataclass
+class Table:
+    """Rows of a query answer, with column names: what every backend returns."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+@dataclass
+class Stats:
+    papers: int
+    entities: dict[str, int]
+    edges: dict[str, int]
+
+
+class Store(Protocol):
+    """A graph store: upserts papers with their edges, answers named and raw queries.
+
+    ``upsert`` replaces everything known about each paper in the batch, so re-running a
+    build gives the same graph and a crash leaves whole papers or none of them.
+    """
+
+    name: str
+    query_language: str  # "sparql" or "cypher": which text of a NamedQuery it runs
+
+    def upsert(self, batch: Sequence[PaperExtraction]) -> None: ...
+
+    def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]: ...
+
+    def extractions(self, paper_ids: Iterable[str] | None = None) -> Iterator[PaperExtraction]: ...
+
+    def query(self, text: str, params: dict[str, Any]) -> Table: ...
+
+    def stats(self) -> Stats: ...
+
+    def close(self) -> None: ...

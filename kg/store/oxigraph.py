@@ -1,0 +1,217 @@
+"""The embedded default store: pyoxigraph (RocksDB on disk), queried with SPARQL.
+
+Layout of ``--db DIR``: ``DIR/kg.json`` (format version, base IRI) and ``DIR/oxigraph/``
+(the RocksDB store). RocksDB's own lock keeps a second writer out; we turn that into a
+clear StoreError instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
+
+from kg.errors import QueryError, StoreError
+from kg.model import Entity, PaperExtraction
+from kg.store.base import Stats, Table
+from kg.store.rdf_mapping import P, entity_quads, paper_quads, read_paper_graph
+from kg.vocab import (
+    CLASS_KIND,
+    DEFAULT_BASE_IRI,
+    PREFIXES,
+    PROPERTY_RELATION,
+    RELATION_PROPERTY,
+    entities_graph_iri,
+    entity_iri,
+    graph_iri,
+    paper_iri,
+)
+
+FORMAT_VERSION = 1
+STATS_QUERY = """
+SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?kind } GROUP BY ?kind
+"""
+EDGE_STATS_QUERY = (
+    "SELECT ?p (COUNT(*) AS ?n) WHERE { VALUES ?p { "
+    + " ".join(f"<{iri}>" for iri in RELATION_PROPERTY.values())
+    + " } ?s ?p ?o } GROUP BY ?p"
+)
+
+
+def _to_python(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        dt = term.datatype.value if term.datatype else ""
+        if dt.endswith("#integer") or dt.endswith("#int") or dt.endswith("#long"):
+            return int(term.value)
+        if dt.endswith("#boolean"):
+            return term.value == "true"
+        if dt.endswith("#decimal") or dt.endswith("#double"):
+            return float(term.value)
+    return term.value
+
+
+def _to_term(value: Any) -> Any:
+    if isinstance(value, bool):
+        return Literal("true" if value else "false",
+                       datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    if isinstance(value, int):
+        return Literal(str(value), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    return Literal(str(value))
+
+
+class OxigraphStore:
+    name = "oxigraph"
+    query_language = "sparql"
+
+    def __init__(self, path: str | Path, base_iri: str | None = None,
+                 read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.base = self._settle_base_iri(base_iri, read_only)
+        self.entities_graph = NamedNode(entities_graph_iri(self.base))
+        try:
+            if read_only:
+                self._store = Store.read_only(str(self.path / "oxigraph"))
+            else:
+                self._store = Store(str(self.path / "oxigraph"))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(f"{self.path}: store is in use by another kg process; wait "
+                                 "for it to finish or use another --db") from None
+            raise StoreError(f"{self.path}: cannot open store ({exc})") from None
+
+    def _settle_base_iri(self, base_iri: str | None, read_only: bool) -> str:
+        meta_path = self.path / "kg.json"
+        if meta_path.exists():
+            try:
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise StoreError(f"{meta_path}: unreadable store metadata ({exc})") from None
+            stored = str(meta.get("base_iri", DEFAULT_BASE_IRI))
+            if base_iri and base_iri != stored:
+                raise StoreError(f"{self.path}: store was built with base IRI {stored}; "
+                                 f"cannot add data under {base_iri}")
+            return stored
+        if read_only:
+            raise StoreError(f"{self.path}: no kg store here; build one with `kg build`")
+        base = base_iri or DEFAULT_BASE_IRI
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            meta_path.write_text(json.dumps({"format": FORMAT_VERSION, "base_iri": base}),
+                                 encoding="utf-8")
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create store ({exc.strerror})") from None
+        return base
+
+    # -- writing -------------------------------------------------------------------------
+    def upsert(self, batch: Sequence[PaperExtraction]) -> None:
+        quads: list[Quad] = []
+        new_entities: set[str] = set()
+        for ex in batch:
+            g = NamedNode(graph_iri(self.base, ex.paper.id))
+            if self._store.contains_named_graph(g):
+                self._store.remove_graph(g)
+            quads.extend(paper_quads(self.base, ex))
+            for relation_entities in self._entity_surfaces(ex).items():
+                entity, surfaces = relation_entities
+                is_new = entity.id not in new_entities and not self._has_entity(entity)
+                new_entities.add(entity.id)
+                quads.extend(entity_quads(self.base, entity, surfaces, self.entities_graph, is_new))
+        self._store.extend(quads)
+
+    @staticmethod
+    def _entity_surfaces(ex: PaperExtraction) -> dict[Entity, list[str]]:
+        out: dict[Entity, list[str]] = {}
+        for m in ex.mentions:
+            forms = out.setdefault(m.entity, [])
+            if m.surface not in forms:
+                forms.append(m.surface)
+        return out
+
+    def _has_entity(self, entity: Entity) -> bool:
+        s = NamedNode(entity_iri(self.base, entity.kind, entity.key))
+        return next(iter(self._store.quads_for_pattern(s, P["key"], None, self.entities_graph)),
+                    None) is not None
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    # -- reading -------------------------------------------------------------------------
+    def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]:
+        out = {}
+        for pid in paper_ids:
+            g = NamedNode(graph_iri(self.base, pid))
+            s = NamedNode(paper_iri(self.base, pid))
+            for q in self._store.quads_for_pattern(s, P["contentHash"], None, g):
+                out[pid] = q.object.value
+        return out
+
+    def _entities(self) -> dict[str, Entity]:
+        entities: dict[str, Entity] = {}
+        labels: dict[str, str] = {}
+        keys: dict[str, str] = {}
+        for q in self._store.quads_for_pattern(None, None, None, self.entities_graph):
+            p = q.predicate.value
+            if p == P["prefLabel"].value:
+                labels[q.subject.value] = q.object.value
+            elif p == P["key"].value:
+                keys[q.subject.value] = q.object.value
+            elif q.object.value in CLASS_KIND:
+                entities[q.subject.value] = Entity(CLASS_KIND[q.object.value], "", "")
+        return {iri: Entity(e.kind, keys.get(iri, ""), labels.get(iri, keys.get(iri, "")))
+                for iri, e in entities.items()}
+
+    def extractions(self, paper_ids: Iterable[str] | None = None) -> Iterator[PaperExtraction]:
+        entities = self._entities()
+        if paper_ids is None:
+            graphs = sorted((g for g in self._store.named_graphs()
+                             if g != self.entities_graph), key=lambda g: g.value)
+        else:
+            graphs = [NamedNode(graph_iri(self.base, pid)) for pid in paper_ids]
+        for g in graphs:
+            quads = list(self._store.quads_for_pattern(None, None, None, g))
+            if quads:
+                yield read_paper_graph(quads, entities)
+
+    def query(self, text: str, params: dict[str, Any] | None = None) -> Table:
+        subs = {Variable(k): _to_term(v) for k, v in (params or {}).items()}
+        try:
+            result = self._store.query(text, prefixes=PREFIXES, substitutions=subs,
+                                       use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        if isinstance(result, bool) or not hasattr(result, "variables"):
+            if hasattr(result, "__bool__") and not hasattr(result, "__iter__"):
+                return Table(["result"], [(bool(result),)])
+            return Table(["subject", "predicate", "object"],
+                         [(t.subject.value, t.predicate.value, t.object.value) for t in result])
+        columns = [v.value for v in result.variables]
+        rows = [tuple(_to_python(sol[c]) for c in columns) for sol in result]
+        return Table(columns, rows)
+
+    def quads(self) -> Iterator[Quad]:
+        """Every quad, for streaming exports."""
+        return iter(self._store.quads_for_pattern(None, None, None, None))
+
+    def stats(self) -> Stats:
+        kinds = self.query(STATS_QUERY)
+        edges = self.query(EDGE_STATS_QUERY)
+        by_kind = {row[0].rsplit("#", 1)[-1]: row[1] for row in kinds.rows}
+        papers = by_kind.pop("Paper", 0)
+        by_kind.pop("Evidence", None)
+        return Stats(papers=papers, entities=dict(sorted(by_kind.items())),
+                     edges=dict(sorted((PROPERTY_RELATION[p].value, n)
+                                       for p, n in edges.rows if p in PROPERTY_RELATION)))
+
+    def close(self) -> None:
+        self._store.flush()
+        del self._store
+
+
+def open_oxigraph(path: str | Path = ".kg/db", base_iri: str | None = None,
+                  read_only: bool = False, **_: Any) -> OxigraphStore:
+    return OxigraphStore(path, base_iri=base_iri, read_only=read_only)

@@ -1,0 +1,162 @@
+"""PaperExtraction ⇄ RDF quads: the embedded store's layout, also what RDF exports contain.
+
+Each paper's own triples (its literals, its edges and their evidence) go into one named
+graph, so a rebuild replaces a paper as a unit. Entity descriptions are shared by all
+papers and go into one ``entities`` graph. Evidence is reified with rdf:Statement plus
+PROV-O: which character span of which paper's abstract supports the edge, and which
+extractor made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.model import Entity, Evidence, Mention, Paper, PaperExtraction
+from kg.vocab import (
+    DCTERMS,
+    EVIDENCE_CLASS,
+    KG,
+    KIND_CLASS,
+    PAPER_CLASS,
+    PROV,
+    RDF,
+    RELATION_PROPERTY,
+    SKOS,
+    XSD,
+    entity_iri,
+    evidence_iri,
+    extractor_iri,
+    graph_iri,
+    paper_iri,
+)
+
+RDF_TYPE = NamedNode(RDF + "type")
+XSD_INT = NamedNode(XSD + "integer")
+XSD_DATE = NamedNode(XSD + "date")
+XSD_BOOL = NamedNode(XSD + "boolean")
+P = {name: NamedNode(iri) for name, iri in {
+    "title": DCTERMS + "title",
+    "abstract": DCTERMS + "abstract",
+    "date": DCTERMS + "date",
+    "source": DCTERMS + "source",
+    "identifier": DCTERMS + "identifier",
+    "creator": DCTERMS + "creator",
+    "contentHash": KG + "contentHash",
+    "arxivId": KG + "arxivId",
+    "doi": KG + "doi",
+    "url": KG + "url",
+    "releasesCodeStated": KG + "releasesCodeStated",
+    "key": KG + "key",
+    "prefLabel": SKOS + "prefLabel",
+    "altLabel": SKOS + "altLabel",
+    "subject": RDF + "subject",
+    "predicate": RDF + "predicate",
+    "object": RDF + "object",
+    "start": KG + "start",
+    "end": KG + "end",
+    "sentenceStart": KG + "sentenceStart",
+    "sentenceEnd": KG + "sentenceEnd",
+    "derivedFrom": PROV + "wasDerivedFrom",
+    "generatedBy": PROV + "wasGeneratedBy",
+}.items()}
+RELATION_NODE = {rel: NamedNode(iri) for rel, iri in RELATION_PROPERTY.items()}
+KIND_NODE = {kind: NamedNode(iri) for kind, iri in KIND_CLASS.items()}
+PAPER_NODE = NamedNode(PAPER_CLASS)
+EVIDENCE_NODE = NamedNode(EVIDENCE_CLASS)
+
+
+def _int(value: int) -> Literal:
+    return Literal(str(value), datatype=XSD_INT)
+
+
+def _text(value: str) -> Literal:
+    return Literal(value, language="en")
+
+
+def paper_quads(base: str, ex: PaperExtraction) -> Iterator[Quad]:
+    """The quads of one paper's named graph."""
+    paper = ex.paper
+    g = NamedNode(graph_iri(base, paper.id))
+    s = NamedNode(paper_iri(base, paper.id))
+    yield Quad(s, RDF_TYPE, PAPER_NODE, g)
+    yield Quad(s, P["identifier"], Literal(paper.id), g)
+    yield Quad(s, P["title"], _text(paper.title), g)
+    yield Quad(s, P["abstract"], _text(paper.abstract), g)
+    yield Quad(s, P["contentHash"], Literal(paper.content_hash), g)
+    yield Quad(s, P["releasesCodeStated"], Literal("true" if ex.releases_code else "false",
+                                                   datatype=XSD_BOOL), g)
+    optional = {"date": paper.date, "source": paper.source, "arxivId": paper.arxiv_id,
+                "doi": paper.doi, "url": paper.url}
+    for name, value in optional.items():
+        if value:
+            yield Quad(s, P[name], Literal(value), g)
+    for author in paper.authors:
+        yield Quad(s, P["creator"], Literal(author), g)
+    for m in ex.mentions:
+        o = NamedNode(entity_iri(base, m.entity.kind, m.entity.key))
+        rel = RELATION_NODE[m.relation]
+        yield Quad(s, rel, o, g)
+        ev = NamedNode(evidence_iri(base, paper.id, m.relation, m.entity.key, m.evidence.start))
+        yield Quad(ev, RDF_TYPE, EVIDENCE_NODE, g)
+        yield Quad(ev, P["subject"], s, g)
+        yield Quad(ev, P["predicate"], rel, g)
+        yield Quad(ev, P["object"], o, g)
+        yield Quad(ev, P["start"], _int(m.evidence.start), g)
+        yield Quad(ev, P["end"], _int(m.evidence.end), g)
+        yield Quad(ev, P["sentenceStart"], _int(m.evidence.sentence_start), g)
+        yield Quad(ev, P["sentenceEnd"], _int(m.evidence.sentence_end), g)
+        yield Quad(ev, P["derivedFrom"], s, g)
+        yield Quad(ev, P["generatedBy"], NamedNode(extractor_iri(base, m.evidence.extractor)), g)
+
+
+def entity_quads(base: str, entity: Entity, surfaces: Iterable[str], graph: NamedNode,
+                 new: bool) -> Iterator[Quad]:
+    """Entity description; the preferred label is written once, when the entity is new."""
+    s = NamedNode(entity_iri(base, entity.kind, entity.key))
+    if new:
+        yield Quad(s, RDF_TYPE, KIND_NODE[entity.kind], graph)
+        yield Quad(s, P["key"], Literal(entity.key), graph)
+        yield Quad(s, P["prefLabel"], Literal(entity.name), graph)
+    for surface in surfaces:
+        yield Quad(s, P["altLabel"], Literal(surface), graph)
+
+
+def read_paper_graph(quads: Iterable[Quad], entities: dict[str, Entity]) -> PaperExtraction:
+    """Rebuild one PaperExtraction from its named graph; ``entities`` maps IRI → Entity."""
+    lit: dict[str, str] = {}
+    authors: list[str] = []
+    evidence: dict[str, dict[str, str]] = {}
+    reverse = {node.value: rel for rel, node in RELATION_NODE.items()}
+    by_name = {node.value: name for name, node in P.items()}
+    for q in quads:
+        subject = q.subject.value
+        pred = by_name.get(q.predicate.value)
+        if "/evidence/" in subject:
+            if pred:
+                evidence.setdefault(subject, {})[pred] = q.object.value
+        elif pred == "creator":
+            authors.append(q.object.value)
+        elif pred:
+            lit[pred] = q.object.value
+    paper = Paper(id=lit["identifier"], title=lit.get("title", ""),
+                  abstract=lit.get("abstract", ""), date=lit.get("date"),
+                  source=lit.get("source", ""), arxiv_id=lit.get("arxivId"),
+                  doi=lit.get("doi"), authors=tuple(sorted(authors)), url=lit.get("url"))
+    mentions = []
+    for ev in evidence.values():
+        entity = entities.get(ev.get("object", ""))
+        if entity is None or ev.get("predicate") not in reverse:
+            continue
+        start, end = int(ev["start"]), int(ev["end"])
+        extractor = ev.get("generatedBy", "").rsplit("/", 1)[-1]
+        mentions.append(Mention(
+            relation=reverse[ev["predicate"]], entity=entity,
+            surface=paper.abstract[start:end] or entity.name,
+            evidence=Evidence(start, end, int(ev["sentenceStart"]), int(ev["sentenceEnd"]),
+                              extractor),
+        ))
+    mentions.sort(key=lambda m: (m.evidence.start, m.relation.value, m.entity.key))
+    return PaperExtraction(paper=paper, mentions=mentions,
+                           releases_code=lit.get("releasesCodeStated") == "true")
