@@ -10,10 +10,10 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class EntityKind(str, Enum):
+class EntityKind(StrEnum):
     """Kinds of node besides Paper; the value is the label used in every store."""
 
     METHOD = "Method"
@@ -24,7 +24,7 @@ class EntityKind(str, Enum):
     URL = "URL"
 
 
-class Relation(str, Enum):
+class Relation(StrEnum):
     """Paper → entity edge types; each is valid for exactly one entity kind."""
 
     PROPOSES = "PROPOSES"

@@ -15,20 +15,24 @@ for _query in ALL:
     QUERIES.register(_query.name, _query)
 
 
-def bind_params(query: NamedQuery, args: dict[str, Any],
-                resolver: Resolver | None = None) -> dict[str, Any]:
+def bind_params(
+    query: NamedQuery, args: dict[str, Any], resolver: Resolver | None = None
+) -> dict[str, Any]:
     """Check ``args`` against the query's params; entity names become canonical keys."""
     resolver = resolver or Resolver.default()
     unknown = set(args) - {p.name for p in query.params}
     if unknown:
-        raise UsageError(f"query {query.name!r} takes no argument {sorted(unknown)[0]!r}; "
-                         f"try: {query.example}")
+        raise UsageError(
+            f"query {query.name!r} takes no argument {sorted(unknown)[0]!r}; try: {query.example}"
+        )
     bound: dict[str, Any] = {}
     for param in query.params:
         value = args.get(param.name, param.default)
         if value is None:
-            raise UsageError(f"query {query.name!r} needs {param.name.upper()} "
-                             f"({param.help}); try: {query.example}")
+            raise UsageError(
+                f"query {query.name!r} needs {param.name.upper()} "
+                f"({param.help}); try: {query.example}"
+            )
         if param.entity is not None:
             value = resolver.resolve(param.entity, str(value)).key
         elif isinstance(param.default, bool):
@@ -42,13 +46,20 @@ def bind_params(query: NamedQuery, args: dict[str, Any],
     return bound
 
 
-def run_named(store: Store, name: str, args: dict[str, Any] | None = None,
-              resolver: Resolver | None = None) -> Table:
+def run_named(
+    store: Store, name: str, args: dict[str, Any] | None = None, resolver: Resolver | None = None
+) -> Table:
     """Answer a named question on ``store`` in the store's own query language."""
     query = QUERIES.get(name)
     params = bind_params(query, args or {}, resolver)
     text = query.sparql if store.query_language == "sparql" else query.cypher
-    return store.query(text, params)
+    limit = params.pop("limit", None)  # neither language takes LIMIT alike; cut rows here
+    table = store.query(text, params)
+    # SPARQL texts project their parameters (pyoxigraph substitutes only projected
+    # variables); the answer's columns are the query's own
+    keep = [i for i, c in enumerate(table.columns) if c not in params]
+    rows = [tuple(row[i] for i in keep) for row in table.rows]
+    return Table([table.columns[i] for i in keep], rows[:limit] if limit is not None else rows)
 
 
 __all__ = ["QUERIES", "NamedQuery", "bind_params", "run_named"]

@@ -2,7 +2,9 @@
 
 Both texts take the same parameters (``$name`` in Cypher, a substituted ``?name`` in
 SPARQL) and return the same columns in the same order, so any store answers alike; a
-test holds the two to the same answers on the seed graph.
+test holds the two to the same answers on the seed graph. pyoxigraph substitutes only
+projected variables, so SPARQL texts project their parameters last and the store drops
+those columns; SPARQL cannot take LIMIT as a parameter, so ``limit`` is applied to rows.
 """
 
 from __future__ import annotations
@@ -44,13 +46,13 @@ EVALUATED_ON = NamedQuery(
     description="Papers evaluated on a dataset, with a code link where one is released.",
     params=(Param("dataset", "dataset or benchmark name", EntityKind.DATASET), WITH_CODE),
     sparql="""
-SELECT ?paper ?title (MIN(?url) AS ?code) WHERE {
+SELECT ?paper ?title (MIN(?url) AS ?code) ?dataset ?with_code WHERE {
   ?d a kg:Dataset ; kg:key ?dataset .
   ?p kg:evaluatedOn ?d ; dcterms:identifier ?paper ; dcterms:title ?t .
   BIND(STR(?t) AS ?title)
   OPTIONAL { ?p kg:releasesCode ?c . ?c skos:prefLabel ?url }
 }
-GROUP BY ?paper ?title
+GROUP BY ?paper ?title ?dataset ?with_code
 HAVING (!?with_code || COUNT(?url) > 0)
 ORDER BY ?title ?paper""",
     cypher="""
@@ -67,13 +69,13 @@ METHODS_ON = NamedQuery(
     description="Methods proposed or used by papers evaluated on a dataset.",
     params=(Param("dataset", "dataset or benchmark name", EntityKind.DATASET),),
     sparql="""
-SELECT ?method (COUNT(DISTINCT ?p) AS ?papers) WHERE {
+SELECT ?method (COUNT(DISTINCT ?p) AS ?papers) ?dataset WHERE {
   ?d a kg:Dataset ; kg:key ?dataset .
   ?p kg:evaluatedOn ?d .
   { ?p kg:proposes ?m } UNION { ?p kg:uses ?m }
   ?m skos:prefLabel ?method .
 }
-GROUP BY ?method ORDER BY DESC(?papers) ?method""",
+GROUP BY ?method ?dataset ORDER BY DESC(?papers) ?method""",
     cypher="""
 MATCH (p:Paper)-[:EVALUATED_ON]->(:Dataset {key: $dataset})
 MATCH (p)-[:PROPOSES|USES]->(m:Method)
@@ -86,13 +88,13 @@ DATASETS_FOR = NamedQuery(
     description="Datasets that papers proposing or using a method work with.",
     params=(Param("method", "method or model name", EntityKind.METHOD),),
     sparql="""
-SELECT ?dataset (COUNT(DISTINCT ?p) AS ?papers) WHERE {
+SELECT ?dataset (COUNT(DISTINCT ?p) AS ?papers) ?method WHERE {
   ?m a kg:Method ; kg:key ?method .
   { ?p kg:proposes ?m } UNION { ?p kg:uses ?m }
   { ?p kg:evaluatedOn ?d } UNION { ?p kg:usesDataset ?d } UNION { ?p kg:introduces ?d }
   ?d skos:prefLabel ?dataset .
 }
-GROUP BY ?dataset ORDER BY DESC(?papers) ?dataset""",
+GROUP BY ?dataset ?method ORDER BY DESC(?papers) ?dataset""",
     cypher="""
 MATCH (p:Paper)-[:PROPOSES|USES]->(:Method {key: $method})
 MATCH (p)-[:EVALUATED_ON|USES_DATASET|INTRODUCES]->(d:Dataset)
@@ -125,11 +127,11 @@ SELECT ?dataset (COUNT(DISTINCT ?p) AS ?papers) WHERE {
   { ?p kg:evaluatedOn ?d } UNION { ?p kg:usesDataset ?d } UNION { ?p kg:introduces ?d }
   ?d skos:prefLabel ?dataset .
 }
-GROUP BY ?dataset ORDER BY DESC(?papers) ?dataset LIMIT ?limit""",
+GROUP BY ?dataset ORDER BY DESC(?papers) ?dataset""",
     cypher="""
 MATCH (p:Paper)-[:EVALUATED_ON|USES_DATASET|INTRODUCES]->(d:Dataset)
 RETURN d.name AS dataset, count(DISTINCT p) AS papers
-ORDER BY papers DESC, dataset LIMIT $limit""",
+ORDER BY papers DESC, dataset""",
 )
 
 TOP_METHODS = NamedQuery(
@@ -141,11 +143,11 @@ SELECT ?method (COUNT(DISTINCT ?p) AS ?papers) WHERE {
   { ?p kg:proposes ?m } UNION { ?p kg:uses ?m }
   ?m skos:prefLabel ?method .
 }
-GROUP BY ?method ORDER BY DESC(?papers) ?method LIMIT ?limit""",
+GROUP BY ?method ORDER BY DESC(?papers) ?method""",
     cypher="""
 MATCH (p:Paper)-[:PROPOSES|USES]->(m:Method)
 RETURN m.name AS method, count(DISTINCT p) AS papers
-ORDER BY papers DESC, method LIMIT $limit""",
+ORDER BY papers DESC, method""",
 )
 
 PAPERS_ON_TASK = NamedQuery(
@@ -153,7 +155,7 @@ PAPERS_ON_TASK = NamedQuery(
     description="Papers that address a task.",
     params=(Param("task", "task name", EntityKind.TASK),),
     sparql="""
-SELECT ?paper ?title WHERE {
+SELECT ?paper ?title ?task WHERE {
   ?t a kg:Task ; kg:key ?task .
   ?p kg:addresses ?t ; dcterms:identifier ?paper ; dcterms:title ?tt .
   BIND(STR(?tt) AS ?title)
@@ -165,5 +167,12 @@ RETURN p.id AS paper, p.title AS title
 ORDER BY title, paper""",
 )
 
-ALL: tuple[NamedQuery, ...] = (EVALUATED_ON, METHODS_ON, DATASETS_FOR, PAPERS_WITH_CODE,
-                               TOP_DATASETS, TOP_METHODS, PAPERS_ON_TASK)
+ALL: tuple[NamedQuery, ...] = (
+    EVALUATED_ON,
+    METHODS_ON,
+    DATASETS_FOR,
+    PAPERS_WITH_CODE,
+    TOP_DATASETS,
+    TOP_METHODS,
+    PAPERS_ON_TASK,
+)

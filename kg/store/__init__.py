@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kg.registry import Registry
 from kg.store.base import Stats, Store, Table
@@ -21,4 +22,4 @@ def open_store(name: str = DEFAULT_STORE, **options: Any) -> Store:
     return STORES.get(name)(**options)
 
 
-__all__ = ["STORES", "DEFAULT_STORE", "Stats", "Store", "Table", "open_store"]
+__all__ = ["DEFAULT_STORE", "STORES", "Stats", "Store", "Table", "open_store"]

@@ -57,8 +57,10 @@ def _to_python(term: Any) -> Any:
 
 def _to_term(value: Any) -> Any:
     if isinstance(value, bool):
-        return Literal("true" if value else "false",
-                       datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+        return Literal(
+            "true" if value else "false",
+            datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+        )
     if isinstance(value, int):
         return Literal(str(value), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
     return Literal(str(value))
@@ -68,9 +70,11 @@ class OxigraphStore:
     name = "oxigraph"
     query_language = "sparql"
 
-    def __init__(self, path: str | Path, base_iri: str | None = None,
-                 read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path, base_iri: str | None = None, read_only: bool = False
+    ) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         self.base = self._settle_base_iri(base_iri, read_only)
         self.entities_graph = NamedNode(entities_graph_iri(self.base))
         try:
@@ -80,8 +84,10 @@ class OxigraphStore:
                 self._store = Store(str(self.path / "oxigraph"))
         except OSError as exc:
             if "lock" in str(exc).lower():
-                raise StoreError(f"{self.path}: store is in use by another kg process; wait "
-                                 "for it to finish or use another --db") from None
+                raise StoreError(
+                    f"{self.path}: store is in use by another kg process; wait "
+                    "for it to finish or use another --db"
+                ) from None
             raise StoreError(f"{self.path}: cannot open store ({exc})") from None
 
     def _settle_base_iri(self, base_iri: str | None, read_only: bool) -> str:
@@ -93,16 +99,19 @@ class OxigraphStore:
                 raise StoreError(f"{meta_path}: unreadable store metadata ({exc})") from None
             stored = str(meta.get("base_iri", DEFAULT_BASE_IRI))
             if base_iri and base_iri != stored:
-                raise StoreError(f"{self.path}: store was built with base IRI {stored}; "
-                                 f"cannot add data under {base_iri}")
+                raise StoreError(
+                    f"{self.path}: store was built with base IRI {stored}; "
+                    f"cannot add data under {base_iri}"
+                )
             return stored
         if read_only:
             raise StoreError(f"{self.path}: no kg store here; build one with `kg build`")
         base = base_iri or DEFAULT_BASE_IRI
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            meta_path.write_text(json.dumps({"format": FORMAT_VERSION, "base_iri": base}),
-                                 encoding="utf-8")
+            meta_path.write_text(
+                json.dumps({"format": FORMAT_VERSION, "base_iri": base}), encoding="utf-8"
+            )
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot create store ({exc.strerror})") from None
         return base
@@ -134,8 +143,10 @@ class OxigraphStore:
 
     def _has_entity(self, entity: Entity) -> bool:
         s = NamedNode(entity_iri(self.base, entity.kind, entity.key))
-        return next(iter(self._store.quads_for_pattern(s, P["key"], None, self.entities_graph)),
-                    None) is not None
+        return (
+            next(iter(self._store.quads_for_pattern(s, P["key"], None, self.entities_graph)), None)
+            is not None
+        )
 
     def flush(self) -> None:
         self._store.flush()
@@ -162,14 +173,18 @@ class OxigraphStore:
                 keys[q.subject.value] = q.object.value
             elif q.object.value in CLASS_KIND:
                 entities[q.subject.value] = Entity(CLASS_KIND[q.object.value], "", "")
-        return {iri: Entity(e.kind, keys.get(iri, ""), labels.get(iri, keys.get(iri, "")))
-                for iri, e in entities.items()}
+        return {
+            iri: Entity(e.kind, keys.get(iri, ""), labels.get(iri, keys.get(iri, "")))
+            for iri, e in entities.items()
+        }
 
     def extractions(self, paper_ids: Iterable[str] | None = None) -> Iterator[PaperExtraction]:
         entities = self._entities()
         if paper_ids is None:
-            graphs = sorted((g for g in self._store.named_graphs()
-                             if g != self.entities_graph), key=lambda g: g.value)
+            graphs = sorted(
+                (g for g in self._store.named_graphs() if g != self.entities_graph),
+                key=lambda g: g.value,
+            )
         else:
             graphs = [NamedNode(graph_iri(self.base, pid)) for pid in paper_ids]
         for g in graphs:
@@ -180,15 +195,18 @@ class OxigraphStore:
     def query(self, text: str, params: dict[str, Any] | None = None) -> Table:
         subs = {Variable(k): _to_term(v) for k, v in (params or {}).items()}
         try:
-            result = self._store.query(text, prefixes=PREFIXES, substitutions=subs,
-                                       use_default_graph_as_union=True)
+            result = self._store.query(
+                text, prefixes=PREFIXES, substitutions=subs, use_default_graph_as_union=True
+            )
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         if isinstance(result, bool) or not hasattr(result, "variables"):
             if hasattr(result, "__bool__") and not hasattr(result, "__iter__"):
                 return Table(["result"], [(bool(result),)])
-            return Table(["subject", "predicate", "object"],
-                         [(t.subject.value, t.predicate.value, t.object.value) for t in result])
+            return Table(
+                ["subject", "predicate", "object"],
+                [(t.subject.value, t.predicate.value, t.object.value) for t in result],
+            )
         columns = [v.value for v in result.variables]
         rows = [tuple(_to_python(sol[c]) for c in columns) for sol in result]
         return Table(columns, rows)
@@ -203,15 +221,29 @@ class OxigraphStore:
         by_kind = {row[0].rsplit("#", 1)[-1]: row[1] for row in kinds.rows}
         papers = by_kind.pop("Paper", 0)
         by_kind.pop("Evidence", None)
-        return Stats(papers=papers, entities=dict(sorted(by_kind.items())),
-                     edges=dict(sorted((PROPERTY_RELATION[p].value, n)
-                                       for p, n in edges.rows if p in PROPERTY_RELATION)))
+        return Stats(
+            papers=papers,
+            entities=dict(sorted(by_kind.items())),
+            edges=dict(
+                sorted(
+                    (PROPERTY_RELATION[p].value, n) for p, n in edges.rows if p in PROPERTY_RELATION
+                )
+            ),
+        )
 
     def close(self) -> None:
-        self._store.flush()
+        if not self.read_only:
+            self._store.flush()
         del self._store
 
+    def __enter__(self) -> OxigraphStore:
+        return self
 
-def open_oxigraph(path: str | Path = ".kg/db", base_iri: str | None = None,
-                  read_only: bool = False, **_: Any) -> OxigraphStore:
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_oxigraph(
+    path: str | Path = ".kg/db", base_iri: str | None = None, read_only: bool = False, **_: Any
+) -> OxigraphStore:
     return OxigraphStore(path, base_iri=base_iri, read_only=read_only)

@@ -1,0 +1,42 @@
+# kg: the two commands a newcomer needs are `make demo` and `make test`.
+VENV   ?= .venv
+PYTHON ?= python3
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint typecheck services neo4j-jars chromium bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## demo: set up, build the seed graph, answer a query, write out/graph.html and out/seed.ttl
+demo: $(STAMP)
+	$(BIN)/kg run pipelines/daily_papers.toml
+
+## test: lint, type-check, start real services (Neo4j, Chromium) and run every test
+test: $(STAMP) services lint typecheck
+	bash scripts/run_tests.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/ruff format --check kg
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+services: neo4j-jars chromium
+
+neo4j-jars:
+	bash scripts/neo4j_jars.sh
+
+chromium:
+	bash scripts/install_chromium.sh
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf out .kg test-artifacts .pytest_cache .coverage

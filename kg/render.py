@@ -1,0 +1,90 @@
+"""Terminal output for the CLI: tables, JSON, CSV, progress bars (all via rich/stdlib)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from kg.store.base import Stats, Table
+
+err_console = Console(stderr=True)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def print_table(table: Table, fmt: OutputFormat, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    if fmt is OutputFormat.json:
+        json.dump(table.records(), out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    elif fmt is OutputFormat.csv:
+        writer = csv.writer(out)
+        writer.writerow(table.columns)
+        writer.writerows(table.rows)
+    else:
+        rich_table = RichTable(*table.columns, show_lines=False)
+        for row in table.rows:
+            # markup=False semantics: rich renders str cells as markup, so escape them
+            rich_table.add_row(*(_cell(v) for v in row))
+        Console(file=out, soft_wrap=False).print(rich_table)
+        Console(file=out).print(f"{len(table.rows)} row(s)", style="dim")
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else escape(str(value))
+
+
+def print_stats(stats: Stats, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    out.write(f"papers: {stats.papers}\n")
+    out.write("entities: " + ", ".join(f"{k} {v}" for k, v in stats.entities.items()) + "\n")
+    out.write("edges: " + ", ".join(f"{k} {v}" for k, v in stats.edges.items()) + "\n")
+
+
+class RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:,.0f} papers/s" if task.speed else "", style="cyan")
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[tuple[Any, Any]]:
+    """(set_total, advance) callbacks driving a rich bar on stderr with rate and ETA."""
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=False,
+        disable=not err_console.is_terminal,
+    )
+    task = progress.add_task(description, total=None)
+    with progress:
+        yield (
+            lambda total: progress.update(task, total=total),
+            lambda n: progress.advance(task, n),
+        )

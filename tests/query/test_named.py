@@ -1,0 +1,84 @@
+"""Each named query on a small hand-built graph whose answers are known."""
+
+from pathlib import Path
+
+import pytest
+
+from kg.errors import UsageError
+from kg.query import QUERIES, run_named
+from kg.store.oxigraph import OxigraphStore
+from tests.graph_factory import SMALL_GRAPH
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> OxigraphStore:
+    s = OxigraphStore(tmp_path_factory.mktemp("small") / "db")
+    s.upsert(SMALL_GRAPH)
+    return s
+
+
+def titles(table) -> list[str]:
+    return [r["title"] for r in table.records()]
+
+
+def test_evaluated_on_joins_variants_of_a_dataset(store) -> None:
+    # "ILSVRC-2012" is an alias of ImageNet; the query is given a variant spelling too
+    assert titles(run_named(store, "evaluated-on", {"dataset": "imagenet-1k"})) == ["Alpha", "Beta"]
+
+
+def test_evaluated_on_with_code_keeps_only_papers_with_a_repository(store) -> None:
+    table = run_named(store, "evaluated-on", {"dataset": "ImageNet", "with_code": True})
+    assert table.records() == [
+        {"paper": table.rows[0][0], "title": "Alpha", "code": "https://github.com/a/alpha"}
+    ]
+    coco = run_named(store, "evaluated-on", {"dataset": "COCO", "with_code": True})
+    # Gamma has two repositories; the answer names the first one alphabetically
+    assert [(r["title"], r["code"]) for r in coco.records()] == [
+        ("Alpha", "https://github.com/a/alpha"),
+        ("Gamma", "https://github.com/g/gamma2"),
+    ]
+
+
+def test_methods_on_and_datasets_for(store) -> None:
+    assert run_named(store, "methods-on", {"dataset": "COCO"}).rows == [
+        ("ResNet-50", 2),
+        ("AlphaNet", 1),
+        ("GammaGPT", 1),
+    ]
+    assert run_named(store, "datasets-for", {"method": "resnet50"}).rows == [
+        ("ImageNet", 2),
+        ("MS COCO", 2),
+        ("LAION-5B", 1),
+    ]
+
+
+def test_top_lists_and_papers_with_code(store) -> None:
+    assert run_named(store, "top-methods", {"limit": 2}).rows == [("ResNet-50", 3), ("AlphaNet", 2)]
+    assert run_named(store, "top-datasets", {}).rows[:2] == [("ImageNet", 2), ("MS COCO", 2)]
+    assert titles(run_named(store, "papers-with-code")) == ["Alpha", "Gamma"]
+    assert titles(run_named(store, "papers-on-task", {"task": "Image Classification"})) == [
+        "Alpha",
+        "Delta",
+    ]
+
+
+def test_arguments_are_checked(store) -> None:
+    with pytest.raises(UsageError, match="needs DATASET"):
+        run_named(store, "evaluated-on", {})
+    with pytest.raises(UsageError, match="takes no argument 'colour'"):
+        run_named(store, "top-methods", {"colour": "red"})
+    with pytest.raises(UsageError, match="unknown query 'nope'"):
+        run_named(store, "nope")
+
+
+def test_injection_attempts_are_plain_data(store, tmp_path: Path) -> None:
+    hostile = '" } } ; DROP ALL ; SELECT * { ?s ?p ?o'
+    assert run_named(store, "evaluated-on", {"dataset": hostile}).rows == []
+    assert len(run_named(store, "papers-with-code").rows) == 2
+
+
+def test_every_named_query_has_both_languages_and_an_example() -> None:
+    for name in QUERIES.names():
+        q = QUERIES.get(name)
+        assert "SELECT" in q.sparql and "RETURN" in q.cypher
+        assert q.example.startswith(f"kg query {name}")
