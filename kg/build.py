@@ -7,18 +7,22 @@ upserts batch by batch, skipping papers whose content hash the store already has
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
-from kg.errors import InputError
+from kg.errors import InputError, UsageError
 from kg.extract import Extractor
+from kg.extract.parallel import extract_parallel
 from kg.ingest import BadRecordHandler, SkipCounter, iter_papers, raise_bad
 from kg.model import Paper, PaperExtraction
 from kg.store.base import Stats, Store
 
 ProgressCallback = Callable[[int], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,13 @@ class Limits:
     max_title_chars: int = 2_000
     max_abstract_chars: int = 100_000
     batch_size: int = 512
+
+    def __post_init__(self) -> None:
+        # batch_size 0 used to store nothing and exit 0; negative ones crashed
+        for name in ("max_title_chars", "max_abstract_chars", "batch_size"):
+            if getattr(self, name) < 1:
+                option = "--" + name.replace("_", "-")
+                raise UsageError(f"{option} must be at least 1, got {getattr(self, name)}")
 
 
 @dataclass
@@ -39,12 +50,35 @@ class BuildReport:
     stats: Stats | None = None
 
 
+#: Lone UTF-16 surrogates: JSON escapes like "\ud800" decode to them, and no store can
+#: encode them (they used to crash the build half-way with an internal error).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TEXT_FIELDS = ("id", "title", "abstract", "date", "source", "arxiv_id", "doi", "url")
+
+
+def _invalid_text_field(paper: Paper) -> str | None:
+    """The first field of ``paper`` holding a lone surrogate, if any."""
+    for name in _TEXT_FIELDS:
+        value = getattr(paper, name)
+        if value and not value.isascii() and _SURROGATE.search(value):
+            return name
+    return next(("authors" for a in paper.authors if _SURROGATE.search(a)), None)
+
+
 def checked_papers(
     sources: Sequence[str | Path], fmt: str | None, limits: Limits, on_bad: BadRecordHandler
 ) -> Iterator[Paper]:
     """Papers from ``sources`` that are within ``limits``; others go to ``on_bad``."""
     for paper in iter_papers(sources, fmt, on_bad):
-        if len(paper.title) > limits.max_title_chars:
+        bad_field = _invalid_text_field(paper)
+        if bad_field:
+            on_bad(
+                InputError(
+                    f"{ascii(paper.source)[1:-1]}: {bad_field} is not valid Unicode (a lone "
+                    "surrogate such as a \\ud800 escape); fix or drop that record"
+                )
+            )
+        elif len(paper.title) > limits.max_title_chars:
             on_bad(
                 InputError(
                     f"{paper.source}: title has {len(paper.title):,} characters, over "
@@ -76,11 +110,12 @@ def scan(
     counter = SkipCounter()
     n = sum(1 for _ in checked_papers(sources, fmt, limits, counter if skip_bad else raise_bad))
     if n == 0:
-        raise InputError(f"no papers found in {', '.join(map(str, sources))}")
+        skipped = f" ({len(counter.errors)} bad record(s) skipped)" if counter.errors else ""
+        raise InputError(f"no papers found in {', '.join(map(str, sources))}{skipped}")
     return n, counter.errors
 
 
-def batched(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
@@ -96,6 +131,7 @@ def build(
     skip_bad: bool = False,
     progress: ProgressCallback | None = None,
     on_total: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> BuildReport:
     """Ingest, extract and upsert; idempotent, and incremental by content hash."""
     total, skipped = scan(sources, fmt, limits, skip_bad)
@@ -103,18 +139,31 @@ def build(
         on_total(total)
     extractor = extractor or Extractor()
     report = BuildReport(papers_read=total, skipped=skipped)
-    papers = checked_papers(sources, fmt, limits, SkipCounter())
-    for batch in batched(papers, limits.batch_size):
-        known = store.content_hashes([p.id for p in batch])
-        todo = [p for p in batch if known.get(p.id) != p.content_hash]
-        if todo:
-            store.upsert(list(extractor.extract(todo)))
-        report.papers_written += len(todo)
-        report.papers_unchanged += len(batch) - len(todo)
-        if progress:
-            progress(len(batch))
+
+    def changed_papers() -> Iterator[Paper]:
+        papers = checked_papers(sources, fmt, limits, SkipCounter())
+        for batch in batched(papers, limits.batch_size):
+            known = store.content_hashes([p.id for p in batch])
+            todo = [p for p in batch if known.get(p.id) != p.content_hash]
+            report.papers_written += len(todo)
+            report.papers_unchanged += len(batch) - len(todo)
+            if progress:
+                progress(len(batch))
+            yield from todo
+
+    for batch in batched(_extract(changed_papers(), extractor, workers), limits.batch_size):
+        store.upsert(batch)
     report.stats = store.stats()
     return report
+
+
+def _extract(
+    papers: Iterable[Paper], extractor: Extractor, workers: int
+) -> Iterator[PaperExtraction]:
+    """In process, or over a pool of ``workers`` processes that keep the input order."""
+    if workers <= 1:
+        return extractor.extract(papers)
+    return extract_parallel(papers, workers, config=extractor.config, resolver=extractor.resolver)
 
 
 def extract_records(
@@ -124,10 +173,9 @@ def extract_records(
     extractor: Extractor | None = None,
     limits: Limits = Limits(),
     skip_bad: bool = False,
+    workers: int = 1,
 ) -> Iterator[PaperExtraction]:
     """Extraction without a store (``kg extract``): validated first, then streamed."""
     scan(sources, fmt, limits, skip_bad)
-    extractor = extractor or Extractor()
     papers = checked_papers(sources, fmt, limits, SkipCounter())
-    for batch in batched(papers, limits.batch_size):
-        yield from extractor.extract(batch)
+    return _extract(papers, extractor or Extractor(), workers)

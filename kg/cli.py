@@ -50,6 +50,9 @@ SkipBad = Annotated[
 Aliases = Annotated[
     list[Path] | None, typer.Option("--aliases", help="Extra alias file (TOML); repeatable.")
 ]
+Workers = Annotated[
+    int, typer.Option("--workers", "-j", help="Extraction processes (1 = in process).")
+]
 DEFAULT_DB = Path(".kg/db")
 
 
@@ -83,6 +86,7 @@ def build(
     base_iri: Annotated[str | None, typer.Option(help="Base IRI for new stores.")] = None,
     batch_size: Annotated[int, typer.Option(help="Papers per extraction/store batch.")] = 512,
     max_abstract_chars: Annotated[int, typer.Option(help="Longest abstract accepted.")] = 100_000,
+    workers: Workers = 1,
 ) -> None:
     """Read papers, extract entities and edges, and upsert them into the store.
 
@@ -105,6 +109,7 @@ def build(
             skip_bad=skip_bad,
             progress=step,
             on_total=total,
+            workers=workers,
         )
     _report_skipped(report.skipped)  # type: ignore[arg-type]
     print(
@@ -122,6 +127,7 @@ def extract(
     fmt: Fmt = None,
     skip_bad: SkipBad = False,
     aliases: Aliases = None,
+    workers: Workers = 1,
 ) -> None:
     """Extract entities per paper into JSONL in the annotation guidelines' format.
 
@@ -131,7 +137,9 @@ def extract(
     from kg.extract import Extractor, to_record
 
     extractor = Extractor(resolver=_resolver(aliases))
-    records = extract_records(sources, fmt=fmt, extractor=extractor, skip_bad=skip_bad)
+    records = extract_records(
+        sources, fmt=fmt, extractor=extractor, skip_bad=skip_bad, workers=workers
+    )
     lines = (json.dumps(to_record(r), ensure_ascii=False) + "\n" for r in records)
     if str(out) == "-":
         sys.stdout.writelines(lines)
@@ -141,6 +149,58 @@ def extract(
         n = sum(1 for line in lines if fh.write(line))
     tmp.replace(out)  # never leave a half-written file under the real name
     print(f"{n} records written to {out}", file=sys.stderr)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL (annotation guidelines format).")],
+    pred: Annotated[Path, typer.Argument(help="Predicted JSONL, e.g. from kg extract.")],
+    errors: Annotated[
+        bool,
+        typer.Option("--errors/--no-errors", help="List each paper's misses and false positives."),
+    ] = True,
+    field: Annotated[
+        list[str] | None, typer.Option("--field", help="Only this field in the error list.")
+    ] = None,
+) -> None:
+    """Score predictions against gold annotations: per-field precision, recall and F1.
+
+    Example: kg evaluate ../shared/eval/dev.jsonl pred.jsonl --no-errors
+    """
+    from kg.extract.evaluate import evaluate as score
+    from kg.extract.evaluate import format_report, load_jsonl
+
+    report = score(load_jsonl(gold), load_jsonl(pred))
+    print(format_report(report, errors=errors, only=field or ()))
+
+
+gazetteer_app = typer.Typer(
+    help="The gazetteer of known names shipped with kg.", no_args_is_help=True
+)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+
+@gazetteer_app.command("build")
+def gazetteer_build(
+    wheels: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Wheels from `pip download --no-deps transformers<5 timm "
+            "tensorflow-datasets torchvision`.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("-o", "--out", help="TSV to write.")] = Path(
+        "kg/extract/data/gazetteer.tsv"
+    ),
+) -> None:
+    """Rebuild the gazetteer TSV from the name lists inside package wheels.
+
+    Example: kg gazetteer build wheels/*.whl -o kg/extract/data/gazetteer.tsv
+    """
+    from kg.extract.gazetteer_build import build_gazetteer
+
+    print(f"{build_gazetteer(wheels, out)} names written to {out}")
 
 
 def _query_args(name: str, positional: list[str], options: dict[str, Any]) -> dict[str, Any]:
@@ -267,6 +327,12 @@ def run(pipeline: Annotated[Path, typer.Argument(help="Pipeline file (TOML).")])
 def main() -> None:
     """Console entry point: KgError → one stderr line and its exit code."""
     try:
+        for arg in sys.argv[1:]:
+            # undecodable bytes arrive as lone surrogates, which no store can take
+            if any("\udc80" <= ch <= "\udcff" for ch in arg):
+                raise UsageError(
+                    f"argument {ascii(arg)} is not valid UTF-8; re-encode it or use a UTF-8 locale"
+                )
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except KgError as error:

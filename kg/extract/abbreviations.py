@@ -50,7 +50,8 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
     out: list[Abbreviation] = []
     for m in PAREN_RE.finditer(text):
         inner = m.group(1).strip()
-        before = text[: m.start()].rstrip()
+        base = max(0, m.start() - 160)  # the long form is within a few words
+        before = text[base: m.start()].rstrip()
         if _is_short_form(inner):
             # LONG (SHORT): look back at most min(|SF|+5, 2|SF|) words, within the clause
             n_words = min(len(inner) + 5, 2 * len(inner))
@@ -59,13 +60,15 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
                 continue
             window_start = words[0].start()
             window = before[window_start:]
-            window = re.split(r"[.;:,]\s|\bthe\b|\ba\b|\ban\b", window)[-1] if window else window
-            window_start = len(before) - len(window)
+            window = re.split(r"[.;:,\"“”]\s|\s[\"“]|\(", window)[-1] if window else window
+            window_start = base + len(before) - len(window)
             start = _best_long_form(inner, window)
             if start is None:
                 continue
+            while start > 0 and not window[start - 1].isspace():
+                start -= 1  # "Win-win Cooperation (WiCo)": the long form starts at a word
             long = window[start:].strip()
-            if len(long) > len(inner) and " " in long or "-" in long:
+            if (len(long) > len(inner) and " " in long) or "-" in long:
                 out.append(Abbreviation(inner, m.start(1) + m.group(1).index(inner), long,
                                         window_start + start))
         elif len(inner.split()) >= 2:
@@ -74,5 +77,5 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
             if prev and _is_short_form(prev.group(1)):
                 short = prev.group(1)
                 if _best_long_form(short, inner) == 0 or inner[0].lower() == short[0].lower():
-                    out.append(Abbreviation(short, prev.start(1), inner, m.start(1)))
+                    out.append(Abbreviation(short, base + prev.start(1), inner, m.start(1)))
     return out

@@ -1,5 +1,8 @@
 """kg's spaCy components. Each reads the abstract text once per document and leaves plain
 Python records in ``doc.user_data`` (cheap to create, cheap to pickle to worker processes).
+
+Sentence spans come from a regex over the text, not spaCy's sentencizer: iterating Token
+objects in Python cost more than all the extraction rules together.
 """
 
 from __future__ import annotations
@@ -9,11 +12,15 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract import cues
+from kg.extract import cues, roles
 from kg.extract.abbreviations import find_abbreviations
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.names import find_names
 from kg.extract.urls import find_urls
 from kg.model import Evidence, Mention, Relation
 from kg.resolve import Resolver
+
+Doc.set_extension("kg_title", default="", force=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +41,24 @@ class RawMention:
                                 self.extractor))
 
 
-def _text(doc: Doc) -> str:
-    """``doc.text`` rebuilds the string on each call; keep one copy per document."""
-    if "kg_text" not in doc.user_data:
-        doc.user_data["kg_text"] = doc.text
-    return str(doc.user_data["kg_text"])
-
-
-def _sentences(doc: Doc) -> list[tuple[int, int]]:
-    if "kg_sents" not in doc.user_data:
-        doc.user_data["kg_sents"] = [(s.start_char, s.end_char) for s in doc.sents]
-    return list(doc.user_data["kg_sents"])
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of sentences, whitespace excluded."""
+    spans, start = [], 0
+    for m in cues.SENT_END_RE.finditer(text):
+        if cues.NO_SENT_END_RE.search(text, max(0, m.start() - 8), m.end()):
+            continue
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
 
 
 def _sentence_of(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -58,18 +72,31 @@ def _add(doc: Doc, mention: RawMention) -> None:
     doc.user_data.setdefault("kg_mentions", []).append(mention)
 
 
+@Language.component("kg_sentences")
+def sentence_component(doc: Doc) -> Doc:
+    """Keep one copy of the text (``doc.text`` rebuilds it) and its sentence spans."""
+    text = doc.user_data.get("kg_text") or doc.text
+    doc.user_data["kg_text"] = text
+    doc.user_data["kg_sents"] = split_sentences(text)
+    return doc
+
+
 @Language.component("kg_urls")
 def url_component(doc: Doc) -> Doc:
     """Code repositories → RELEASES_CODE, every other link → LINKS_TO."""
-    text, sents = _text(doc), _sentences(doc)
+    text, sents = doc.user_data["kg_text"], doc.user_data["kg_sents"]
+    masked = []
     for url in find_urls(text):
         s, e = _sentence_of(sents, url.start)
         relation = Relation.RELEASES_CODE if url.is_code else Relation.LINKS_TO
         _add(doc, RawMention(relation, url.canonical, url.url, url.start, url.end, s, e,
-                             "kg.urls.v1"))
+                             "kg.urls.v2"))
+        masked.append((url.start, url.end))
         if url.is_code:
             doc.user_data["kg_releases_code"] = True
-    if cues.RELEASE_CODE_RE.search(text):
+    doc.user_data["kg_masked"] = masked
+    low = text.lower()  # cheap gate: the release pattern is costly on every abstract
+    if ("code" in low or "implementation" in low) and cues.RELEASE_CODE_RE.search(text):
         doc.user_data["kg_releases_code"] = True
     return doc
 
@@ -77,104 +104,55 @@ def url_component(doc: Doc) -> Doc:
 @Language.component("kg_abbreviations")
 def abbreviation_component(doc: Doc) -> Doc:
     """Short form → long form, so "LEP" and "Learned Embedding Propagation" are one entity."""
-    pairs = find_abbreviations(_text(doc))
-    doc.user_data["kg_abbr"] = {a.short: a for a in pairs}
+    text = doc.user_data["kg_text"]
+    doc.user_data["kg_abbr"] = {a.short: a for a in find_abbreviations(text)} if "(" in text else {}
     return doc
 
 
-def _is_generic(name: str) -> bool:
-    return name.casefold() in cues.GENERIC_NAMES or name.isdigit() or len(name) < 2
+@Language.factory("kg_entities", default_config={"gazetteer": True})
+def make_entity_component(nlp: Language, name: str, gazetteer: bool) -> EntityComponent:
+    return EntityComponent(Gazetteer.shipped() if gazetteer else Gazetteer([]))
 
 
-@Language.component("kg_candidates")
-def candidate_component(doc: Doc) -> Doc:
-    """Names, metrics and tasks in each sentence, typed by their surrounding cues."""
-    text, sents = _text(doc), _sentences(doc)
-    abbr = doc.user_data.get("kg_abbr", {})
-    candidates = []
-    for s, e in sents:
-        sent = text[s:e]
-        for m in cues.METRIC_RE.finditer(sent):
-            candidates.append(("metric", m.group(0), m.group(0), s + m.start(), s + m.end(), s, e))
-        for m in cues.TASK_RE.finditer(sent):
-            words = m.group(1).split()
-            while words and words[0] in cues.TASK_STOP:
-                words.pop(0)
-            if len(words) >= 2:
-                phrase = " ".join(words)
-                start = s + m.end(1) - len(phrase)
-                candidates.append(("task", phrase, phrase, start, s + m.end(1), s, e))
-        for m in cues.NAME_RE.finditer(sent):
-            surface = m.group(0).rstrip(".-")
-            if _is_generic(surface) or cues.METRIC_RE.fullmatch(surface):
-                continue
-            start = s + m.start()
-            long = abbr.get(surface)
-            name = long.long if long else surface
-            candidates.append(("name", name, surface, start, start + len(surface), s, e))
-        for a in abbr.values():
-            if s <= a.long_start < e and not a.long[0].islower() or s <= a.long_start < e:
-                candidates.append(("name", a.long, a.long, a.long_start,
-                                   a.long_start + len(a.long), s, e))
-    doc.user_data["kg_candidates"] = candidates
-    return doc
+class EntityComponent:
+    """Methods, datasets, metrics and tasks with their roles (see names.py and roles.py)."""
 
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
 
-def _role(kind: str, text: str, sent: tuple[int, int], start: int, end: int) -> Relation:
-    s, e = sent
-    before, after = text[s:start], text[end:e]
-    sentence = text[s:e]
-    if kind == "metric":
-        return Relation.REPORTS_METRIC
-    if kind == "task":
-        return Relation.ADDRESSES
-    is_dataset = bool(cues.DATASET_AFTER_RE.match(after) or cues.DATASET_BEFORE_RE.search(before))
-    if is_dataset:
-        if cues.INTRODUCE_DATA_RE.search(sentence):
-            return Relation.INTRODUCES
-        if cues.EVAL_RE.search(sentence):
-            return Relation.EVALUATED_ON
-        return Relation.USES_DATASET
-    propose = cues.PROPOSE_RE.search(before)
-    if propose and not cues.DATASET_BEFORE_RE.search(before) and (
-        len(before) - propose.end() < 80 or cues.NAMED_RE.search(before[propose.end():])
-    ):
-        return Relation.PROPOSES
-    if cues.NOVEL_APPOSITION_RE.match(after):
-        return Relation.PROPOSES
-    return Relation.USES
+    def __call__(self, doc: Doc) -> Doc:
+        text, sents = doc.user_data["kg_text"], doc.user_data["kg_sents"]
+        candidates = find_names(text, sents, doc.user_data.get("kg_masked", []),
+                                doc.user_data.get("kg_abbr", {}), self.gazetteer)
+        taken: set[tuple[int, int]] = set()
+        for cand, relation in roles.assign(text, doc._.kg_title, candidates):
+            if relation is Relation.ADDRESSES:
+                tag = "task"
+            else:
+                tag = "abbr" if cand.is_long_form else "name"
+            if (cand.start, cand.end) in taken:
+                continue  # a long form found both as a name run and as an abbreviation
+            taken.add((cand.start, cand.end))
+            _add(doc, RawMention(relation, cand.name, cand.surface, cand.start, cand.end,
+                                 *cand.sent, f"kg.{tag}.v2"))
+        for m in cues.METRIC_RE.finditer(text):
+            if (m.start(), m.end()) not in taken:
+                _add(doc, RawMention(Relation.REPORTS_METRIC, m.group(0), m.group(0),
+                                     m.start(), m.end(), *_sentence_of(sents, m.start()),
+                                     "kg.metric.v2"))
+        for m in cues.TASK_HEAD_RE.finditer(text):
+            mods = cues.TASK_MODIFIERS_RE.search(text, max(0, m.start() - 48), m.start())
+            if mods:
+                self._task(doc, mods.group(0) + m.group(0), m.end(),
+                           _sentence_of(sents, m.start()))
+        return doc
 
-
-@Language.component("kg_roles")
-def role_component(doc: Doc) -> Doc:
-    """Give each candidate its relation; one mention per (relation, name) and position."""
-    text = _text(doc)
-    seen: set[tuple[Relation, int]] = set()
-    roles: dict[str, Relation] = {}
-    for kind, name, surface, start, end, s, e in doc.user_data.get("kg_candidates", []):
-        relation = _role(kind, text, (s, e), start, end)
-        # a name keeps the strongest role it gets anywhere in the abstract
-        key = name.casefold()
-        if key in roles and roles[key].kind is relation.kind:
-            relation = min(roles[key], relation, key=_strength)
-        roles[key] = relation
-        if (relation, start) in seen:
-            continue
-        seen.add((relation, start))
-        _add(doc, RawMention(relation, name, surface, start, end, s, e, f"kg.{kind}.v1"))
-    # re-label earlier weaker mentions of a name that later got a stronger role
-    doc.user_data["kg_mentions"] = [
-        RawMention(roles.get(m.name.casefold(), m.relation) if roles.get(
-            m.name.casefold(), m.relation).kind is m.relation.kind else m.relation,
-            m.name, m.surface, m.start, m.end, m.sent_start, m.sent_end, m.extractor)
-        for m in doc.user_data.get("kg_mentions", [])
-    ]
-    return doc
-
-
-_ORDER = [Relation.PROPOSES, Relation.INTRODUCES, Relation.EVALUATED_ON,
-          Relation.USES_DATASET, Relation.USES]
-
-
-def _strength(relation: Relation) -> int:
-    return _ORDER.index(relation) if relation in _ORDER else len(_ORDER)
+    def _task(self, doc: Doc, phrase: str, end: int, sent: tuple[int, int]) -> None:
+        """"the semantic segmentation" → "semantic segmentation": drop leading stop words."""
+        words = phrase.split(" ")
+        while words and words[0] in cues.TASK_STOP:
+            words.pop(0)
+        if len(words) >= 2:
+            phrase = " ".join(words)
+            _add(doc, RawMention(Relation.ADDRESSES, phrase, phrase, end - len(phrase), end,
+                                 *sent, "kg.task.v2"))

@@ -1,63 +1,176 @@
 """Cue patterns: the wording around a name that says what it is and what the paper does
-with it. Plain compiled regexes over one sentence's text — the spaCy token Matcher costs
-~0.1 ms per pattern per document, these cost a few µs.
+with it. Plain compiled regexes over the raw text — the spaCy token Matcher costs ~0.1 ms
+per pattern per document, these cost a few µs.
 """
 
 from __future__ import annotations
 
 import re
 
-# A name-like token: inner capital, digit or all caps (ResNet-50, GPT-4, DNIS, wav2vec).
-NAME_TOKEN = r"(?:[A-Z][\w]*[A-Z0-9][\w\-\.\^/+]*|[A-Z]{2,}[\w\-\.\^+]*|[a-z]+[A-Z0-9][\w\-\.]*|[A-Z][a-z]+(?:-[\w]+)+)"
-TITLE_WORD = r"(?:[A-Z][\w\-]*)"
-NAME_RE = re.compile(rf"(?<![\w\-]){NAME_TOKEN}(?:[ ](?:{NAME_TOKEN}|\d[\w\.]*))*(?![\w\-])")
+# --- sentences -------------------------------------------------------------------------
+# A boundary is ". " before a capital/digit/bracket, except after common abbreviations.
+SENT_END_RE = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])|\n\s*\n")
+NO_SENT_END_RE = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|Eq|Fig|approx|resp|No)\.$")
 
+# --- names -----------------------------------------------------------------------------
+# A name-like word: capitalised, or with an inner capital or digit (wav2vec, iNaturalist).
+_WORD = (r"(?:[A-Z][\w\-\.\^+/&']*[\w+]|[A-Z]|[a-z][\w\-]*[A-Z0-9][\w\-\.\^+/]*[\w+]"
+         r"|\d+(?:\.\d+)?[A-Za-z][\w\-\.]*[\w])")
+_VERSION = r"(?:\d+(?:\.\d+)*[A-Za-z]?|v\d[\w\.]*)"
+RUN_RE = re.compile(rf"(?<![\w\-\.@/]){_WORD}(?:[ ](?:{_WORD}|{_VERSION}(?![\w%])))*(?![\w\-])")
+SHAPE_RE = re.compile(r"[a-z][A-Z]|[A-Z]{2}|\d|^[A-Z]\W|[A-Z][\-\^+]|\w[\-\^+][A-Z0-9]")
+HYPHEN_ADJ_RE = re.compile(r"^[A-Z]?[a-z]+(?:-[a-z]+)+$|^[A-Z][a-z]+-[A-Z][a-z]+$")
+SUFFIX_RE = re.compile(
+    r"-(?:based|like|style|guided|aware|driven|specific|free|level|only|curated|generated|"
+    r"augmented|enhanced|inspired|powered|friendly|tuned|pretrained|trained|sized|scale|"
+    r"type|family|series|variants?|wise)$", re.IGNORECASE)
+PLURAL_ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9\-]*[A-Z]s$")
+# Capitalised words that start runs but are not names.
+STOP_CAPS = {
+    "a", "an", "the", "in", "on", "of", "for", "to", "we", "our", "this", "these", "those",
+    "that", "it", "its", "however", "moreover", "furthermore", "specifically", "finally",
+    "additionally", "recently", "then", "thus", "here", "there", "while", "when", "with",
+    "by", "as", "at", "from", "unlike", "compared", "beyond", "across", "using", "based",
+    "existing", "extensive", "experiments", "experimental", "results", "code", "data",
+    "section", "table", "figure", "fig", "appendix", "abstract", "introduction", "conclusion",
+    "conclusions", "i", "ii", "iii", "iv", "v", "vs", "both", "each", "all", "such", "via",
+    "first", "second", "third", "next", "also", "and", "or", "but", "no", "not", "new", "novel",
+    "given", "since", "although", "because", "despite", "under", "over", "after", "before",
+    "inspired", "motivated", "notably", "importantly", "instead", "overall", "theoretically",
+    "empirically", "further", "lastly", "besides", "meanwhile", "previous", "prior",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "keywords", "index terms", "university",
+}
+# Acronyms and words that name fields, families or organisations, not a specific method.
+GENERIC_NAMES = {
+    "ai", "ml", "dl", "nlp", "cv", "sota", "gpu", "gpus", "cpu", "tpu", "api", "llm", "llms",
+    "lm", "lms", "plm", "plms", "mllm", "mllms", "vlm", "vlms", "lvlm", "lvlms", "dnn", "dnns",
+    "cnn", "cnns", "rnn", "rnns", "mlp", "mlps", "gnn", "gnns", "nn", "nns", "ann", "anns",
+    "rl", "nlg", "nlu", "ood", "id", "iid", "i.i.d", "nl", "pl", "dag", "pdf", "pdfs", "url",
+    "ie", "eg", "et", "al", "fps", "ram", "io", "os", "qa", "vqa", "asr", "tts", "mt", "ocr",
+    "google", "meta", "openai", "microsoft", "huggingface", "hugging face", "deepmind",
+    "nvidia", "amazon", "apple", "facebook", "github", "arxiv", "twitter", "baidu", "alibaba",
+    "tencent", "anthropic", "ieee", "acm", "neurips", "icml", "iclr", "cvpr", "iccv", "eccv",
+    "acl", "emnlp", "naacl", "aaai", "ijcai", "kdd", "english", "chinese", "transformer",
+    "transformers", "bayesian", "gaussian", "euclidean", "markov", "fourier", "lipschitz",
+    "pareto", "nash", "hessian", "jacobian", "monte carlo", "turing", "boolean",
+    "rgb", "rgb-d", "mri", "fmri", "ct", "gps", "eeg", "ecg", "hd", "lr", "hr", "2d", "3d",
+    "ner", "pos", "srl", "re-id", "reid", "html", "json", "csv", "e-mail", "email",
+}
+# Words that make a multi-word name generic when every word is one of them.
+GENERIC_WORDS = {
+    "large", "small", "deep", "neural", "network", "networks", "model", "models", "language",
+    "languages", "vision", "visual", "multimodal", "multi-modal", "pre-trained", "pretrained",
+    "foundation", "generative", "diffusion", "learning", "machine", "artificial",
+    "intelligence", "state-of-the-art", "method", "methods", "approach", "approaches",
+    "framework", "natural", "processing", "programming", "distribution", "out-of-distribution",
+    "in-distribution", "data", "reinforcement", "supervised", "self-supervised",
+    "unsupervised", "semi-supervised", "convolutional", "recurrent", "graph", "graphs",
+    "knowledge", "transformer", "transformers", "text", "image", "images", "video", "audio",
+    "speech", "few-shot", "zero-shot", "in-context", "fine-tuning", "training", "pre-training",
+    "continual", "online", "offline", "federated", "contrastive", "representation",
+    "representations", "embedding", "embeddings", "the", "of", "and", "for", "a", "an", "with",
+    "to", "in", "on", "based", "generation", "understanding", "recognition", "classification",
+    "detection", "segmentation", "agents", "agent", "systems", "system", "tasks", "task",
+}
+TASK_HEADS = {
+    "learning", "recognition", "detection", "segmentation", "classification", "generation",
+    "processing", "understanding", "answering", "translation", "retrieval", "summarization",
+    "embedding", "reasoning", "analysis", "prediction", "forecasting", "captioning",
+    "completion", "tracking", "parsing", "inference", "adaptation", "generalization",
+    "comprehension", "identification", "re-identification", "resolution", "tagging",
+    "extraction", "labeling", "labelling",
+}
+METRIC_HEADS = {"rate", "accuracy", "score", "distance", "precision", "recall", "error",
+                "similarity", "divergence", "variability", "perplexity"}
+METHOD_HEADS = {
+    "network", "networks", "model", "models", "algorithm", "method", "framework", "module",
+    "transformer", "attention", "normalization", "regression", "optimization", "propagation",
+    "distillation", "estimation", "fine-tuning", "feedback", "process", "processes", "tree",
+    "trees", "law", "mechanism", "encoder", "decoder", "autoencoder", "auto-encoder", "layer",
+    "loss", "sampling", "search", "augmentation", "architecture", "machine", "machines",
+    "descent", "reduction", "regularization", "labeling", "labelling", "refinement",
+    "alignment", "interaction", "integration", "fusion", "mixer", "assistant", "pooling",
+    "decomposition", "factorization", "quantization", "pruning", "adapter", "prompting",
+    "tuning", "policy", "optimizer", "solver", "protocol", "pipeline", "system", "generation",
+}
+
+# --- roles -----------------------------------------------------------------------------
 PROPOSE_RE = re.compile(
-    r"\b(?:we|this (?:paper|work)|in this (?:paper|work),? we)\s+(?:first\s+|further\s+|also\s+)?"
-    r"(?:propose|introduce|present|develop|design|devise|put forward|term|call)s?d?\b",
+    r"\b(?:we|this (?:paper|work|study)|in this (?:paper|work),? we|here,? we)\s+"
+    r"(?:\w+ly\s+|first\s+|further\s+|also\s+|then\s+|therefore\s+|thus\s+)?"
+    r"(?:\w+\s+and\s+)?"
+    r"(?:propose|introduce|present|develop|design|devise|put forward|build|create|construct|"
+    r"release|contribute|curate|collect|offer|establish)(?:s|d|ed)?\b",
     re.IGNORECASE,
 )
-NAMED_RE = re.compile(r"\b(?:called|named|dubbed|termed|coined)\s+", re.IGNORECASE)
-NOVEL_APPOSITION_RE = re.compile(r"^\s*,\s+(?:a|an)\s+(?:novel|new|simple|general|unified)\b",
-                                 re.IGNORECASE)
+NAMED_RE = re.compile(r"\b(?:call(?:ed)?|name[ds]?|dub(?:bed)?|term(?:ed)?|coin(?:ed)?|namely)"
+                      r"(?:\s+(?:it|them|this|our|the\s+[\w\-]+(?:\s+[\w\-]+)?))?\s*:?\s*[\"'“(]?$",
+                      re.IGNORECASE)
+NAMED_QUOTE_RE = re.compile(r"\b(?:called|named|dubbed|termed|coined)\s+[\"“]([^\"”]{3,60})[\"”]",
+                            re.IGNORECASE)
+OUR_RE = re.compile(r"\b(?:(?:our|the)\s+(?:proposed|new|novel)|our|(?:a|the)\s+(?:novel|new)"
+                    r"(?:\s+[\w\-]+){0,2})\s+$", re.IGNORECASE)
+ENUMERATED_RE = re.compile(r"(?:^|[\s;:,])\(?(?:\d|i{1,3}|iv|v)\)\s*$")
+NOVEL_APPOSITION_RE = re.compile(
+    r"^\s*(?:,|:|\s-|\sis)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:novel|new|simple|general|unified|"
+    r"first|proposed|scalable|efficient|lightweight|generic|plug-and-play)\b", re.IGNORECASE)
 
-DATASET_NOUN = r"(?:data ?sets?|benchmarks?|corpus|corpora|suites?|collections?|testbeds?)"
-DATASET_AFTER_RE = re.compile(rf"^\s*(?:{DATASET_NOUN})\b", re.IGNORECASE)
-DATASET_BEFORE_RE = re.compile(rf"\b(?:{DATASET_NOUN})\s*(?:,|:|such as|like|including)?\s*$",
-                               re.IGNORECASE)
+DATASET_NOUN = (r"(?:data ?sets?|benchmarks?|corpus|corpora|suites?|testbeds?|leaderboards?|"
+                r"challenges?|collections?|splits?|test ?sets?|subsets?|environments?|tasks?|"
+                r"games|domains?|treebanks?)")
+DATASET_AFTER_RE = re.compile(rf"^\s*(?:\)\s*)?(?:{DATASET_NOUN})\b", re.IGNORECASE)
+DATASET_BEFORE_RE = re.compile(
+    rf"\b(?:{DATASET_NOUN}|data)\s*(?:,|:|\(|such as|like|including|namely|e\.g\.,?|i\.e\.,?|"
+    rf"from|of|are|is)?\s*(?:the\s+)?$", re.IGNORECASE)
+ON_BEFORE_RE = re.compile(r"\b(?:on|across|over)\s+(?:the\s+)?(?:challenging\s+|popular\s+|"
+                          r"standard\s+|public\s+|large-scale\s+|real-world\s+)?$", re.IGNORECASE)
+TRAINED_ON_RE = re.compile(
+    r"\b(?:trained|pre-?trained|fine-?tuned|finetuned|train|pre-?train|fine-?tune|curated|"
+    r"collected|sourced|derived|sampled|extracted)\s+(?:\w+\s+){0,3}(?:on|from)\s+(?:the\s+)?$",
+    re.IGNORECASE)
+MODEL_ON_RE = re.compile(r"\b(?:based|built|relies|rely|relying|depends|depend|focus|focuses|"
+                         r"runs?|deployed|implemented|conditioned|plug|plugs)\s+(?:\w+\s+)?"
+                         r"(?:on|upon)\s+(?:the\s+)?$", re.IGNORECASE)
 EVAL_RE = re.compile(
-    r"\b(?:evaluat\w*|experiments?|experimental|benchmark(?:ed|ing)?|outperform\w*|achiev\w*|"
-    r"results?|tested|state[- ]of[- ]the[- ]art|SOTA|surpass\w*|improv\w*|accuracy|score)\b",
+    r"\b(?:evaluat\w*|experiments?|experimental|benchmark(?:ed|ing|s)?|outperform\w*|achiev\w*|"
+    r"results?|tested|test|state[- ]of[- ]the[- ]art|SOTA|surpass\w*|accuracy|scores?|"
+    r"performance|demonstrat\w*|shows?|validat\w*|empirical\w*|attains?|yields?)\b",
     re.IGNORECASE,
 )
-INTRODUCE_DATA_RE = re.compile(
-    rf"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){{0,2}}(?:introduce|present|propose|release|"
-    rf"construct|collect|create|build|curate|contribute)s?d?\b.*\b{DATASET_NOUN}\b",
-    re.IGNORECASE,
-)
+DATASET_SHAPE_RE = re.compile(r"(?:Bench|bench|BENCH|QA|Eval|Set|set|Corpus|WILDS|Data)"
+                              r"(?:[\-\s]?[\w.]+)?$|^(?:Bench|Eval)|-\d+[kK]$")
+METHOD_SHAPE_RE = re.compile(r"[\-\s]\d+(?:\.\d+)?[BM]\b|(?:Net|Former|former|GPT|BERT|GAN|LM|"
+                             r"Diffusion|Mamba|Llama|LLaMA)(?:[\-\s]?[\w.]+)?$")
+LIST_SEP_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*|&\s*)(?:the\s+)?$")
+
 RELEASE_CODE_RE = re.compile(
-    r"\b(?:code|implementation|source code|codebase|models? and code|code and (?:data|models?))"
-    r"\b[^.]{0,60}\b(?:is|are|will be|has been|have been|be)\s+(?:made\s+)?(?:publicly\s+|freely\s+|"
-    r"openly\s+)?(?:available|released|open[- ]sourced|public)\b"
-    r"|\b(?:release|open[- ]source|make)\s+(?:our|the|all)\s+(?:\w+\s+){0,3}(?:code|implementation)",
+    r"\b(?:code|codes|implementation|source code|codebase|models? and code|code and (?:data|"
+    r"models?|datasets?)|data and code)\b[^.]{0,60}\b(?:is|are|will be|"
+    r"has been|have been|be|was|were)\s+(?:made\s+)?(?:publicly\s+|freely\s+|openly\s+)?"
+    r"(?:available|released|open[- ]sourced|public|accessible)\b"
+    r"|\b(?:release|open[- ]source|make|publish|share)\s+(?:our|the|all|its)\s+(?:\w+\s+){0,3}"
+    r"(?:code|implementation|codebase)"
+    r"|\b(?:code|implementation)\s+(?:is\s+)?(?:available|released)\s+(?:at|on|in)\b",
     re.IGNORECASE,
 )
 METRIC_RE = re.compile(
-    r"\b(?:FID|BLEU(?:-\d)?|ROUGE(?:-[12L])?|METEOR|CIDEr|SPICE|pass@\d+|mAP|mIoU|AUROC|AUC|"
-    r"AUPRC|F1(?:[- ]score)?|top-[15] accuracy|accuracy|perplexity|word error rate|WER|PSNR|SSIM|"
-    r"LPIPS|Inception Score|IoU|NDCG(?:@\d+)?|MRR|recall@\d+|Hits@\d+|exact match|EM|FLOPs|"
-    r"BERTScore|CLIP score|CLIPScore|MAE|MSE|RMSE|success rate|win rate)\b"
+    r"\b(?:FID|FVD|KID|BLEU(?:-\d)?|ROUGE(?:-[12L])?|METEOR|CIDEr|SPICE|pass@\d+|mAP|mIoU|"
+    r"AUROC|AUC|AUPRC|F1(?:[- ]score)?|top-[15] (?:accuracy|error)|accuracy|perplexity|"
+    r"word error rate|WER|CER|PSNR|SSIM|LPIPS|Inception Score|IoU|NDCG(?:@\d+)?|MRR|"
+    r"[Rr]ecall@\d+|Hits@\d+|exact match|EM|FLOPs|BERTScore|CLIP score|CLIPScore|MAE|MSE|RMSE|"
+    r"success rate|win rate|mean average precision|mean squared error|Spearman|Pearson|"
+    r"precision|recall|BPC|bits per character|EER|Dice(?: score)?|ECE|AP)\b"
 )
-TASK_RE = re.compile(
-    r"\b((?:[a-z][a-z\-]+\s){0,3}(?:classification|segmentation|detection|generation|recognition|"
-    r"translation|summarization|retrieval|question answering|reasoning|estimation|prediction|"
+TASK_HEAD_RE = re.compile(
+    r"\b(?:classification|segmentation|detection|generation|recognition|translation|"
+    r"summarization|retrieval|question answering|reasoning|estimation|prediction|"
     r"recommendation|clustering|captioning|synthesis|tracking|parsing|forecasting|"
-    r"reconstruction|completion|alignment|localization|understanding))\b"
+    r"reconstruction|completion|alignment|localization|understanding)\b"
 )
+TASK_MODIFIERS_RE = re.compile(r"(?<![\w\-])(?:[a-z][a-z\-]+\s){1,3}$")
 TASK_STOP = {"the", "a", "an", "of", "for", "and", "or", "in", "on", "to", "with", "our",
-             "this", "that", "these", "its", "their", "such", "both", "via", "from", "by"}
-GENERIC_NAMES = {
-    "we", "our", "the", "this", "these", "in", "however", "moreover", "furthermore",
-    "specifically", "finally", "additionally", "recently", "large language models", "llms",
-    "llm", "ai", "ml", "dl", "nlp", "cv", "sota", "gpu", "gpus", "cpu", "i.e", "e.g", "et al",
-}
+             "this", "that", "these", "its", "their", "such", "both", "via", "from", "by",
+             "improves", "improve", "improved", "better", "accurate", "efficient", "effective",
+             "robust", "existing", "various", "downstream", "improving", "enables", "enable",
+             "achieves", "including", "as", "is", "are", "be", "can", "new", "novel", "strong"}

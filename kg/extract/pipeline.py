@@ -1,4 +1,4 @@
-"""The extraction pipeline: spaCy ``blank("en")`` + sentencizer + kg's own rule components.
+"""The extraction pipeline: spaCy ``blank("en")`` tokenizer + kg's own rule components.
 
 ``Extractor.extract`` streams papers through ``nlp.pipe`` in batches and yields one
 PaperExtraction per paper; nothing is kept between batches, so memory stays flat.
@@ -13,11 +13,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract import components  # noqa: F401  (registers the kg_* factories)
+from kg.extract import components
 from kg.model import Paper, PaperExtraction
 from kg.resolve import Resolver
 
-COMPONENTS = ("kg_urls", "kg_abbreviations", "kg_candidates", "kg_roles")
+COMPONENTS = ("kg_sentences", "kg_urls", "kg_abbreviations", "kg_entities")
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,6 @@ class ExtractConfig:
 def build_nlp(config: ExtractConfig | None = None) -> Language:
     config = config or ExtractConfig()
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
     for name in config.components:
         nlp.add_pipe(name)
     # Matchers tokenise their patterns through nlp.tokenizer, which fills its cache and
@@ -46,11 +45,22 @@ class Extractor:
         self.config = config or ExtractConfig()
         self.resolver = resolver or Resolver.default()
         self.nlp = build_nlp(self.config)
+        if "kg_entities" in self.nlp.pipe_names:
+            entities = self.nlp.get_pipe("kg_entities")
+            entities.gazetteer = entities.gazetteer.with_aliases(self.resolver.aliases)
 
     def extract(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
-        pairs = ((p.abstract, p) for p in papers)
-        for doc, paper in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.config.batch_size):
+        for doc, paper in self.nlp.pipe(self._docs(papers), as_tuples=True,
+                                        batch_size=self.config.batch_size):
             yield self._to_extraction(doc, paper)
+
+    def _docs(self, papers: Iterable[Paper]) -> Iterator[tuple[Doc, Paper]]:
+        """Tokenised docs carrying the title: the paper's own method is often named there."""
+        for paper in papers:
+            doc = self.nlp.make_doc(paper.abstract)
+            doc._.kg_title = paper.title
+            doc.user_data["kg_text"] = paper.abstract  # doc.text would rebuild it
+            yield doc, paper
 
     def extract_one(self, paper: Paper) -> PaperExtraction:
         return next(self.extract([paper]))

@@ -37,9 +37,7 @@ def strip_trailing(url: str) -> str:
     """Remove sentence punctuation and unbalanced closing brackets from the end."""
     while url:
         last = url[-1]
-        if last in TRAILING:
-            url = url[:-1]
-        elif last in PAIRS and url.count(last) > url.count(PAIRS[last]):
+        if last in TRAILING or (last in PAIRS and url.count(last) > url.count(PAIRS[last])):
             url = url[:-1]
         else:
             break
@@ -68,10 +66,17 @@ def canonical_url(url: str) -> tuple[str, bool]:
         return f"https://anonymous.4open.science/r/{segments[1]}", True
     if host in CODE_HOSTS and host not in {"github.com", "gitlab.com"}:
         return full.rstrip("/"), True
-    return full.rstrip("/") if parts.path not in ("", "/") else f"{parts.scheme}://{parts.netloc}", False
+    if parts.path in ("", "/"):
+        return f"{parts.scheme}://{parts.netloc}", False
+    return full.rstrip("/"), False
+
+
+_HINTS = ("://", "www.", ".com", ".io", ".org", ".co", ".science", ".ly", ".net", ".ai")
 
 
 def find_urls(text: str) -> list[FoundUrl]:
+    if not any(h in text for h in _HINTS):
+        return []  # the full pattern is the slowest rule; most abstracts have no link
     found = []
     for m in URL_RE.finditer(text):
         url = strip_trailing(m.group(0))

@@ -8,6 +8,7 @@ meet without an alias.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from functools import lru_cache
@@ -19,6 +20,7 @@ from kg.model import Entity, EntityKind
 from kg.resolve.normalize import name_key, url_key
 
 URL_KINDS = {EntityKind.CODE, EntityKind.URL}
+RESOLUTION_SUFFIX = re.compile(r"(?<=[A-Za-z])[\s_-]*(64|128|256|512|1024)(?:\s*[x×]\s*\1)?$")
 
 
 class Resolver:
@@ -52,8 +54,10 @@ class Resolver:
             try:
                 kind = EntityKind(kind_name)
             except ValueError:
-                raise UsageError(f"{origin}: unknown entity kind [{kind_name}]; use one of "
-                                 f"{', '.join(k.value for k in EntityKind)}") from None
+                raise UsageError(
+                    f"{origin}: unknown entity kind [{kind_name}]; use one of "
+                    f"{', '.join(k.value for k in EntityKind)}"
+                ) from None
             if not isinstance(table, dict):
                 raise UsageError(f"{origin}: [{kind_name}] must map names to lists of variants")
             lookup = self.aliases.setdefault(kind, {})
@@ -70,6 +74,9 @@ class Resolver:
         """The canonical entity for ``name``: alias target if any, else the name itself."""
         if kind in URL_KINDS:
             return Entity(kind, url_key(name), name)
+        if kind is EntityKind.DATASET:
+            # "ImageNet-256", "ImageNet 512 x 512": the dataset at an image resolution
+            name = RESOLUTION_SUFFIX.sub("", name) or name
         canonical = self.aliases.get(kind, {}).get(name_key(name), name)
         return Entity(kind, name_key(canonical), canonical)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
@@ -22,6 +23,7 @@ def singular(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Case-, hyphen-, space- and plural-insensitive key ("ImageNet 1K" = "imagenet-1k")."""
     text = unicodedata.normalize("NFKC", name).strip()

@@ -1,0 +1,203 @@
+"""Score predicted guideline records against gold ones, per field, with per-paper errors.
+
+The matching rules are those of the shared scorer (GUIDELINES.md, "Scoring"), re-implemented
+here so kg does not depend on files outside the package: case-insensitive after normalising
+whitespace, hyphens and dashes; "Full Name (ACR)" also counts as its two parts; entities match
+when any surface forms agree; each gold entity matches at most once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.model import Paper, paper_id
+
+ENTITY_FIELDS = ["methods_proposed", "methods_used", "datasets_introduced", "datasets_evaluated",
+                 "datasets_used", "tasks", "metrics"]
+UNIONS = {"methods": ["methods_proposed", "methods_used"],
+          "datasets": ["datasets_introduced", "datasets_evaluated", "datasets_used"]}
+URL_FIELDS = ["code_urls", "other_urls"]
+FIELDS = [*ENTITY_FIELDS, *UNIONS, *URL_FIELDS]
+_PAREN = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
+
+
+def norm(text: object) -> str:
+    s = unicodedata.normalize("NFKC", str(text)).casefold()
+    s = re.sub(r"[\u2010-\u2015\u2212_-]+", "-", s)
+    s = re.sub(r"\s*-\s*", "-", s)
+    return re.sub(r"\s+", " ", s).strip(" .,;:")
+
+
+def title_key(title: object) -> str:
+    return re.sub(r"\W+", " ", unicodedata.normalize("NFKC", str(title)).casefold()).strip()
+
+
+def surfaces(entity: str | list[str]) -> set[str]:
+    forms = [entity] if isinstance(entity, str) else list(entity)
+    out = set()
+    for f in forms:
+        out.add(norm(f))
+        m = _PAREN.match(str(f))
+        if m:
+            out.update({norm(m.group(1)), norm(m.group(2))})
+    out.discard("")
+    return out
+
+
+def norm_url(url: object) -> str:
+    u = str(url).strip().rstrip(".,;:)]}'\"")
+    u = re.sub(r"^[a-z]+://", "", u, flags=re.I)
+    u = re.sub(r"^www\.", "", u, flags=re.I)
+    host, _, path = u.partition("/")
+    path = re.sub(r"\.git$", "", path.rstrip("/"))
+    return host.lower() + ("/" + path if path else "")
+
+
+def _display(entity: str | list[str]) -> str:
+    return entity if isinstance(entity, str) else " | ".join(entity)
+
+
+def match(gold: list, pred: list) -> tuple[int, list[str], list[str]]:
+    """Greedy one-to-one matching → (true positives, missed gold, false positives)."""
+    gold_sets = [surfaces(g) for g in gold]
+    used = [False] * len(gold_sets)
+    tp, false_pos = 0, []
+    for p in pred:
+        ps = surfaces(p)
+        for i, gs in enumerate(gold_sets):
+            if not used[i] and ps & gs:
+                used[i] = True
+                tp += 1
+                break
+        else:
+            false_pos.append(_display(p))
+    missed = [_display(g) for g, u in zip(gold, used, strict=True) if not u]
+    return tp, missed, false_pos
+
+
+def dedupe(entities: Iterable) -> list:
+    out, seen = [], []
+    for e in entities:
+        s = surfaces(e)
+        if s and not any(s & t for t in seen):
+            seen.append(s)
+            out.append(e)
+    return out
+
+
+@dataclass
+class FieldScore:
+    tp: int = 0
+    pred: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.pred if self.pred else (1.0 if not self.gold else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    fields: dict[str, FieldScore] = field(default_factory=lambda: {f: FieldScore() for f in FIELDS})
+    releases_code_ok: int = 0
+    releases_code_n: int = 0
+    papers: int = 0
+    without_prediction: int = 0
+    # title → field → (missed gold, false positives)
+    errors: dict[str, dict[str, tuple[list[str], list[str]]]] = field(default_factory=dict)
+
+    @property
+    def releases_code_accuracy(self) -> float | None:
+        return self.releases_code_ok / self.releases_code_n if self.releases_code_n else None
+
+    def add(self, title: str, name: str, tp: int, missed: list[str], false_pos: list[str]) -> None:
+        s = self.fields[name]
+        s.tp += tp
+        s.pred += tp + len(false_pos)
+        s.gold += tp + len(missed)
+        if missed or false_pos:
+            self.errors.setdefault(title, {})[name] = (missed, false_pos)
+
+
+def evaluate(gold_records: Iterable[dict[str, Any]],
+             pred_records: Iterable[dict[str, Any]]) -> Report:
+    """Micro P/R/F1 per field and union, paired by normalised title (ids may differ)."""
+    preds = {title_key(r.get("title", "")): r for r in pred_records}
+    report = Report()
+    for g in gold_records:
+        report.papers += 1
+        p = preds.get(title_key(g["title"]))
+        if p is None:
+            report.without_prediction += 1
+            p = {}
+        title = g["title"]
+        for name in ENTITY_FIELDS:
+            role_fields_missing = name not in g and any(name in fs for fs in UNIONS.values())
+            if role_fields_missing and any(u in g for u in UNIONS):
+                continue  # gold annotates only the union for this role
+            report.add(title, name, *match(g.get(name, []), p.get(name) or []))
+        for name, parts in UNIONS.items():
+            gold_u = dedupe(g[name] if name in g else [e for f in parts for e in g.get(f, [])])
+            pred_u = dedupe([e for f in parts for e in (p.get(f) or [])])
+            report.add(title, name, *match(gold_u, pred_u))
+        for name in URL_FIELDS:
+            gs = {norm_url(u) for u in g.get(name, [])}
+            ps = {norm_url(u) for u in (p.get(name) or [])}
+            report.add(title, name, len(gs & ps), sorted(gs - ps), sorted(ps - gs))
+        if "releases_code" in g:
+            report.releases_code_n += 1
+            report.releases_code_ok += (bool(p.get("releases_code", False))
+                                        == bool(g["releases_code"]))
+    return report
+
+
+def format_report(report: Report, errors: bool = True, only: Iterable[str] = ()) -> str:
+    """A P/R/F1 table, then per paper the misses (-) and false positives (+) per field."""
+    lines = [f"{'field':22} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'pred':>5} {'gold':>5}"]
+    for name, s in report.fields.items():
+        lines.append(f"{name:22} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+                     f"{s.tp:5} {s.pred:5} {s.gold:5}")
+    acc = report.releases_code_accuracy
+    lines.append(f"releases_code accuracy {'-' if acc is None else f'{acc:.3f}'}  papers "
+                 f"{report.papers}  without prediction {report.without_prediction}")
+    wanted = set(only)
+    if errors:
+        for title, per_field in report.errors.items():
+            shown = {k: v for k, v in per_field.items() if not wanted or k in wanted}
+            if not shown:
+                continue
+            lines.append(f"\n## {title}")
+            for name, (missed, false_pos) in shown.items():
+                lines.extend(f"  {name:20} - {m}" for m in missed)
+                lines.extend(f"  {name:20} + {f}" for f in false_pos)
+    return "\n".join(lines)
+
+
+def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def papers_from_records(records: Iterable[dict[str, Any]]) -> Iterator[Paper]:
+    """Gold-style records that carry their own text (``text`` or ``abstract``) → Papers, so
+    external evaluation sets (e.g. SciREX abstracts) run through the same extractor."""
+    for r in records:
+        text = r.get("abstract") or r.get("text") or ""
+        title = r.get("title", "")
+        yield Paper(id=r.get("id") or paper_id(title=title), title=title, abstract=text,
+                    source="eval")

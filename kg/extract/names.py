@@ -1,0 +1,133 @@
+"""Candidate names in one abstract: runs of name-like words, trimmed and filtered.
+
+Recall comes from shape (inner capitals, digits, all caps: ResNet-50, GPT-4, wav2vec 2.0),
+from abbreviation long forms, and from the gazetteer for plain capitalised names
+(Cityscapes). Precision comes from the filters: function words that start a sentence,
+hyphenated adjectives ("Zero-shot"), "-based" suffixes, plural family acronyms ("CNNs"),
+organisation and field acronyms, all-generic phrases ("Large Language Models").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.extract import cues
+from kg.extract.abbreviations import Abbreviation
+from kg.extract.gazetteer import Gazetteer
+from kg.resolve.normalize import name_key
+
+
+@dataclass(slots=True)
+class Candidate:
+    name: str  # what resolution sees: the long form when an acronym has one
+    surface: str
+    start: int
+    end: int
+    sent: tuple[int, int]
+    gaz: str | None  # gazetteer kind, if known
+    shaped: bool  # looks like a name by its characters alone
+    abbr: Abbreviation | None = None
+    is_long_form: bool = False
+
+
+def _generic_part(part: str) -> bool:
+    return part in cues.GENERIC_NAMES or part.rstrip("s") in cues.GENERIC_NAMES
+
+
+def is_generic(name: str) -> bool:
+    key = name.casefold()
+    if _generic_part(key) or all(_generic_part(p) for p in key.split("-")):
+        return True
+    words = key.replace("-", " ").split()
+    return all(w in cues.GENERIC_WORDS or w.rstrip("s") in cues.GENERIC_WORDS
+               for w in [*words, *key.split()]) or not any(c.isalpha() for c in name)
+
+
+def is_task_phrase(long_form: str) -> bool:
+    """"knowledge graph embedding (KGE)" names a problem; "Retrieval-Augmented Generation" a
+    method: task when the head is a task noun and the modifiers are lowercase or generic."""
+    words = long_form.replace("-", " ").split()
+    if not words or words[-1].casefold() not in cues.TASK_HEADS:
+        return False
+    return long_form[:1].islower() or all(w.casefold() in cues.GENERIC_WORDS for w in words[:-1])
+
+
+def _generic_long(long_form: str) -> bool:
+    return is_generic(long_form) and not is_task_phrase(long_form)
+
+
+def _trim(text: str, start: int, end: int, sent_start: int) -> tuple[int, int]:
+    """Drop leading function words and a sentence-initial ordinary capitalised word."""
+    while start < end:
+        word_end = text.find(" ", start, end)
+        word_end = end if word_end < 0 else word_end
+        word = text[start:word_end]
+        initial = text[sent_start:start].strip(" \"'([") == ""
+        plain = word[:1].isupper() and word[1:].islower() and word.isalpha()
+        if word.casefold() in cues.STOP_CAPS or (initial and plain and word_end < end):
+            start = word_end + 1
+            continue
+        break
+    return start, end
+
+
+def find_names(text: str, sents: list[tuple[int, int]], masked: list[tuple[int, int]],
+               abbrs: dict[str, Abbreviation], gazetteer: Gazetteer) -> list[Candidate]:
+    out: list[Candidate] = []
+    for sent in sents:
+        s, e = sent
+        for m in cues.RUN_RE.finditer(text, s, e):
+            start, end = _trim(text, m.start(), m.end(), s)
+            if start >= end or any(a <= start < b for a, b in masked):
+                continue
+            surface = text[start:end]
+            if surface.endswith(("'s", "’s")):
+                surface = surface[:-2]
+                end -= 2
+            suffix = cues.SUFFIX_RE.search(surface)
+            if suffix and suffix.start() > 0:
+                surface = surface[: suffix.start()]
+                end = start + len(surface)
+            cand = _candidate(surface, start, sent, abbrs, gazetteer)
+            if cand is not None:
+                out.append(cand)
+    for m in cues.NAMED_QUOTE_RE.finditer(text):
+        s, e = _sentence_of(sents, m.start(1))
+        if not is_generic(m.group(1)):
+            out.append(Candidate(m.group(1), m.group(1), m.start(1), m.end(1), (s, e),
+                                 gazetteer.kind(m.group(1)), True))
+    for a in abbrs.values():
+        for s, e in sents:
+            if s <= a.long_start < e and not _generic_long(a.long) and not is_generic(a.short):
+                out.append(Candidate(a.long, a.long, a.long_start, a.long_start + len(a.long),
+                                     (s, e), gazetteer.kind(a.long) or gazetteer.kind(a.short),
+                                     True, a, True))
+    return out
+
+
+def _sentence_of(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    return next(((s, e) for s, e in sents if s <= pos < e), sents[-1] if sents else (0, 0))
+
+
+def _candidate(surface: str, start: int, sent: tuple[int, int],
+               abbrs: dict[str, Abbreviation], gazetteer: Gazetteer) -> Candidate | None:
+    abbr = abbrs.get(surface)
+    gaz = gazetteer.kind(surface)
+    if abbr is None and surface.endswith("s") and surface[:-1] in abbrs:
+        abbr = abbrs[surface[:-1]]
+    name = abbr.long if abbr else surface
+    if is_generic(surface) or (abbr is not None and _generic_long(abbr.long)):
+        return None
+    if gaz is None and (surface[0].isdigit() or max(map(len, surface.split())) > 30):
+        return None  # "2nd", "512x512", "0.15dB"; run-together PDF text
+    if abbr is None and gaz is None:
+        if cues.PLURAL_ACRONYM_RE.match(surface):
+            return None
+        if len(name_key(surface)) <= 2 and not surface.isupper():
+            return None
+        if cues.METRIC_RE.fullmatch(surface):
+            return None
+    shaped = bool(cues.SHAPE_RE.search(surface)) and not cues.HYPHEN_ADJ_RE.match(surface)
+    if len(surface) <= 2 and surface[:1].isalpha() and surface[1:].isdigit() and gaz is None:
+        shaped = False  # "P1", "Q2": enumerations, not names, unless context says so
+    return Candidate(name, surface, start, start + len(surface), sent, gaz, shaped, abbr)

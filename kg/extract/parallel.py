@@ -1,0 +1,62 @@
+"""Process-pool extraction: spaCy's ``n_process`` ships Docs back to the parent and is slower
+than one process; here each worker builds its own Extractor once and returns plain
+PaperExtraction records (frozen dataclasses, cheap to pickle).
+
+Chunks are submitted through a bounded ``apply_async`` window rather than ``Pool.imap``,
+whose feeder thread reads the whole input ahead: memory stays flat on any corpus size.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from kg.extract.pipeline import ExtractConfig, Extractor
+from kg.model import Paper, PaperExtraction
+from kg.resolve import Resolver
+
+#: Chunks queued per worker: enough to keep workers busy, few enough to bound memory.
+IN_FLIGHT_PER_WORKER = 2
+
+_worker: Extractor | None = None
+
+
+def _init(config: ExtractConfig | None, resolver: Resolver | None) -> None:
+    global _worker
+    _worker = Extractor(config, resolver)
+
+
+def _run(chunk: list[Paper]) -> list[PaperExtraction]:
+    assert _worker is not None, "worker not initialised"
+    return list(_worker.extract(chunk))
+
+
+def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    it = iter(papers)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def extract_parallel(papers: Iterable[Paper], workers: int | None = None, chunk_size: int = 256,
+                     config: ExtractConfig | None = None,
+                     resolver: Resolver | None = None) -> Iterator[PaperExtraction]:
+    """Like ``Extractor.extract`` over ``workers`` processes; results keep the input order."""
+    workers = workers or mp.cpu_count()
+    if workers <= 1:
+        yield from Extractor(config, resolver).extract(papers)
+        return
+    chunks = _chunks(papers, chunk_size)
+    with mp.get_context().Pool(workers, _init, (config, resolver)) as pool:
+        window: deque = deque()
+        for chunk in chunks:
+            window.append(pool.apply_async(_run, (chunk,)))
+            if len(window) >= workers * IN_FLIGHT_PER_WORKER:
+                break
+        while window:
+            batch = window.popleft().get()
+            chunk = next(chunks, None)
+            if chunk is not None:
+                window.append(pool.apply_async(_run, (chunk,)))
+            yield from batch

@@ -1,0 +1,156 @@
+"""Kind and role of each candidate: method or dataset, proposed/used, introduced/evaluated/used.
+
+Evidence is local (the words before and after the name in its sentence), spreads through
+coordinated lists ("on CIFAR-10, SVHN and STL-10"), and is pooled per entity over the whole
+abstract: a name keeps the strongest kind and role it gets anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.extract import cues
+from kg.extract.names import Candidate, is_task_phrase
+from kg.model import Relation
+from kg.resolve.normalize import name_key
+
+_ORDER = [Relation.PROPOSES, Relation.INTRODUCES, Relation.EVALUATED_ON,
+          Relation.USES_DATASET, Relation.USES, Relation.ADDRESSES]
+
+
+@dataclass(slots=True)
+class Judged:
+    cand: Candidate
+    dataset: int = 0  # > 0 leans dataset, < 0 leans method
+    proposed: bool = False
+    evaluated: bool = False
+    accepted: bool = False
+
+
+def title_names(title: str) -> set[str]:
+    """Keys of the name a title leads with ("WiCo: …", "CodeT5 - …") — the paper's own."""
+    head = title.split(":", 1)[0] if ":" in title else title.split(" - ", 1)[0]
+    if head == title or len(head.split()) > 4:
+        return set()
+    return {name_key(head)} | {name_key(w) for w in head.split() if cues.SHAPE_RE.search(w)}
+
+
+def _method_like(long_form: str) -> bool:
+    """An acronym's long form names a method when its head noun is a method noun
+    ("Belief Propagation") — not for "Polar Negative (PN)"-style labels."""
+    head = long_form.replace("-", " ").split()[-1].casefold()
+    return (head in cues.METHOD_HEADS or head.rstrip("s") in cues.METHOD_HEADS
+            or is_task_phrase(long_form))
+
+
+def _local(j: Judged, text: str, has_propose: bool, evaluative: bool) -> None:
+    """Evidence from the words around one mention. ``$``-anchored cues run on a short tail:
+    their cost grows with the length searched."""
+    c = j.cand
+    s, e = c.sent
+    before, after = text[max(s, c.start - 70):c.start], text[c.end:min(e, c.end + 60)]
+    tail = before[-40:]
+    trained = bool(cues.TRAINED_ON_RE.search(before[-50:])) if "on " in tail or "from " in tail \
+        else False
+    if cues.DATASET_AFTER_RE.match(after) or cues.DATASET_BEFORE_RE.search(tail):
+        j.dataset += 3
+    elif trained:
+        j.dataset += 2
+    elif cues.MODEL_ON_RE.search(tail):
+        j.dataset -= 2
+    elif evaluative and cues.ON_BEFORE_RE.search(tail):
+        j.dataset += 1
+        j.evaluated = True
+    if c.gaz == "Dataset":
+        j.dataset += 2
+    elif c.gaz == "Method":
+        j.dataset -= 2
+    if cues.DATASET_SHAPE_RE.search(c.name):
+        j.dataset += 1
+    elif cues.METHOD_SHAPE_RE.search(c.name):
+        j.dataset -= 1
+    j.evaluated = j.evaluated or (evaluative and not trained)
+    named = bool(cues.NAMED_RE.search(tail))
+    if has_propose:
+        clause = before[max(before.rfind(";"), before.rfind(". ")) + 1:]
+        propose = cues.PROPOSE_RE.search(clause)
+        between = clause[propose.end():] if propose else ""
+        if propose and c.gaz is None and len(between.split()) <= 6 and "," not in between:
+            j.proposed = True
+    if (named or cues.OUR_RE.search(tail) or cues.NOVEL_APPOSITION_RE.match(after)
+            or (c.is_long_form and has_propose and cues.ENUMERATED_RE.search(tail))):
+        j.proposed = True
+    multiword = " " in c.surface
+    initial = c.start == s
+    j.accepted = (c.shaped or c.gaz is not None or named or j.dataset >= 3
+                  or (j.dataset >= 1 and not initial)
+                  or (c.abbr is not None and (j.proposed or _method_like(c.abbr.long)))
+                  or (j.proposed and multiword))
+
+
+def _spread_lists(judged: list[Judged], text: str) -> None:
+    """Coordinated names share kind evidence and evaluation: "on X, Y and Z datasets"."""
+    groups: list[list[Judged]] = []
+    for j in judged:
+        prev = groups[-1][-1] if groups else None
+        if (prev is not None and prev.cand.sent == j.cand.sent and prev.cand.end <= j.cand.start
+                and cues.LIST_SEP_RE.match(text[prev.cand.end:j.cand.start])):
+            groups[-1].append(j)
+        else:
+            groups.append([j])
+    for group in groups:
+        if len(group) < 2:
+            continue
+        strongest = max(group, key=lambda g: abs(g.dataset)).dataset
+        evaluated = any(g.evaluated for g in group)
+        proposed = group[0].proposed and group[0].cand.gaz is None
+        for g in group:
+            g.proposed = g.proposed or (proposed and g.cand.gaz is None)
+            if abs(g.dataset) < abs(strongest) and g.cand.gaz is None:
+                g.dataset = strongest
+            g.evaluated = g.evaluated or evaluated
+            g.accepted = g.accepted or (g.dataset >= 3 and g.cand.start > g.cand.sent[0])
+
+
+def assign(text: str, title: str, candidates: list[Candidate]) -> list[tuple[Candidate, Relation]]:
+    """(candidate, relation) for every accepted candidate; one kind/role per entity."""
+    judged = [Judged(c) for c in sorted(candidates, key=lambda c: c.start)]
+    has_propose = bool(cues.PROPOSE_RE.search(text))
+    evaluative: dict[tuple[int, int], bool] = {}
+    for j in judged:
+        sent = j.cand.sent
+        if sent not in evaluative:
+            evaluative[sent] = bool(cues.EVAL_RE.search(text, *sent))
+        _local(j, text, has_propose, evaluative[sent])
+    _spread_lists(judged, text)
+    own = title_names(title)
+    pooled: dict[str, list[Judged]] = {}
+    for j in judged:
+        if j.accepted:
+            pooled.setdefault(name_key(j.cand.name), []).append(j)
+    out = []
+    for key, js in pooled.items():
+        relation = _relation(js, key in own or any(name_key(j.cand.surface) in own for j in js))
+        if relation is None:
+            continue
+        out.extend((j.cand, relation) for j in js)
+    return sorted(out, key=lambda p: p[0].start)
+
+
+def _relation(js: list[Judged], in_title: bool) -> Relation | None:
+    dataset = sum(j.dataset for j in js)
+    proposed = in_title or any(j.proposed for j in js)
+    long_form = next((j.cand.abbr.long for j in js if j.cand.abbr), None)
+    if long_form and not proposed and is_task_phrase(long_form):
+        return Relation.ADDRESSES
+    if dataset > 0:
+        if proposed and any(j.cand.gaz is None for j in js):
+            return Relation.INTRODUCES
+        return Relation.EVALUATED_ON if any(j.evaluated for j in js) else Relation.USES_DATASET
+    if long_form and long_form.split()[-1].casefold() in cues.METRIC_HEADS:
+        return Relation.REPORTS_METRIC
+    return Relation.PROPOSES if proposed else Relation.USES
+
+
+def strength(relation: Relation) -> int:
+    return _ORDER.index(relation) if relation in _ORDER else len(_ORDER)

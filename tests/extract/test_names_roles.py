@@ -1,0 +1,80 @@
+"""Candidate names, filters and roles on sentences quoted from the seed abstracts."""
+
+from __future__ import annotations
+
+from kg.extract import Extractor
+from kg.model import Paper, Relation
+
+
+def _roles(extractor: Extractor, text: str, title: str = "A paper") -> dict[str, Relation]:
+    ex = extractor.extract_one(Paper(id="t", title=title, abstract=text))
+    for m in ex.mentions:
+        assert text[m.evidence.start:m.evidence.end] == m.surface
+    return {m.surface: m.relation for m in ex.mentions}
+
+
+def test_release_verb_coordinated_names_are_proposed_base_models_used(
+        extractor: Extractor) -> None:
+    text = ("Specifically, we train and release MentalXLNet and MentalLongformer based on XLNet "
+            "and Longformer.")
+    assert _roles(extractor, text) == {
+        "MentalXLNet": Relation.PROPOSES, "MentalLongformer": Relation.PROPOSES,
+        "XLNet": Relation.USES, "Longformer": Relation.USES}
+
+
+def test_introduced_name_with_acronym_is_one_proposed_entity(extractor: Extractor) -> None:
+    text = ("We introduce Programming Every Example (ProX), a novel framework that treats data "
+            "refinement as a programming task.")
+    ex = extractor.extract_one(Paper(id="t", title="t", abstract=text))
+    proposed = ex.surfaces(Relation.PROPOSES)
+    assert list(proposed.values()) == [["Programming Every Example", "ProX"]]
+
+
+def test_datasets_in_a_list_are_evaluated(extractor: Extractor) -> None:
+    text = ("Experiments on the Camelyon17-WILDS, RxRx1-WILDS, and RCC subtyping datasets show "
+            "that ContriMix improves accuracy.")
+    roles = _roles(extractor, text)
+    assert roles["Camelyon17-WILDS"] is Relation.EVALUATED_ON
+    assert roles["RxRx1-WILDS"] is Relation.EVALUATED_ON
+    assert roles["accuracy"] is Relation.REPORTS_METRIC
+
+
+def test_title_name_is_the_papers_own_method(extractor: Extractor) -> None:
+    text = "ContriMix separates content and attribute and improves accuracy on RxRx1-WILDS."
+    roles = _roles(extractor, text, title="ContriMix: Unsupervised disentanglement")
+    assert roles["ContriMix"] is Relation.PROPOSES
+    assert roles["RxRx1-WILDS"] is Relation.EVALUATED_ON
+
+
+def test_pretraining_corpora_are_used_not_evaluated(extractor: Extractor) -> None:
+    text = "We pre-train models on C4 and evaluate them on MMLU."
+    roles = _roles(extractor, text)
+    assert roles["C4"] is Relation.USES_DATASET
+    assert roles["MMLU"] is Relation.EVALUATED_ON
+
+
+def test_generic_phrases_and_shapes_are_filtered(extractor: Extractor) -> None:
+    text = ("In this work, Large Language Models (LLMs) and deep neural networks (DNNs) are "
+            "compared with state-of-the-art methods. Zero-shot and Similarity-based approaches "
+            "use 512x512 images, but our method uses GPT-4's outputs.")
+    roles = _roles(extractor, text)
+    assert roles == {"GPT-4": Relation.USES}
+
+
+def test_task_acronym_is_a_task_not_a_method(extractor: Extractor) -> None:
+    text = "Knowledge graph embedding (KGE) aims to represent entities and relations."
+    roles = _roles(extractor, text)
+    assert roles["KGE"] is Relation.ADDRESSES
+
+
+def test_based_suffix_is_stripped(extractor: Extractor) -> None:
+    text = "We compare against SBERT-based retrieval."
+    assert _roles(extractor, text) == {"SBERT": Relation.USES}
+
+
+def test_release_statement_without_link(extractor: Extractor) -> None:
+    ex = extractor.extract_one(Paper(id="t", title="t",
+                                     abstract="Our code will be made publicly available."))
+    assert ex.releases_code
+    ex = extractor.extract_one(Paper(id="t", title="t", abstract="We release a dataset."))
+    assert not ex.releases_code
