@@ -331,7 +331,7 @@ def main() -> None:
             # undecodable bytes arrive as lone surrogates, which no store can take
             if any("\udc80" <= ch <= "\udcff" for ch in arg):
                 raise UsageError(
-                    f"argument {ascii(arg)} is not valid UTF-8; re-encode it or use a UTF-8 locale"
+                    f"argument {arg!a} is not valid UTF-8; re-encode it or use a UTF-8 locale"
                 )
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)

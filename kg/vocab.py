@@ -21,6 +21,15 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 SCHEMA = "https://schema.org/"
+OWL = "http://www.w3.org/2002/07/owl#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+FABIO = "http://purl.org/spar/fabio/"
+CITO = "http://purl.org/spar/cito/"
+PRISM = "http://prismstandard.org/namespaces/basic/2.0/"
+DCAT = "http://www.w3.org/ns/dcat#"
+MLS = "http://www.w3.org/ns/mls#"
+LPWC = "https://linkedpaperswithcode.com/property/"
+SH = "http://www.w3.org/ns/shacl#"
 
 PREFIXES: dict[str, str] = {
     "kg": KG,
@@ -31,7 +40,24 @@ PREFIXES: dict[str, str] = {
     "dcterms": DCTERMS,
     "prov": PROV,
     "schema": SCHEMA,
+    "owl": OWL,
 }
+
+#: Namespaces the ontology maps onto; declared in schemas/kg.ttl, not needed by queries.
+ONTOLOGY_PREFIXES: dict[str, str] = {
+    **PREFIXES,
+    "foaf": FOAF,
+    "fabio": FABIO,
+    "cito": CITO,
+    "prism": PRISM,
+    "dcat": DCAT,
+    "mls": MLS,
+    "lpwc": LPWC,
+}
+
+#: Path segment under the base IRI for each kind of instance IRI.
+INSTANCE_SEGMENTS = ("paper", *(kind.value.lower() for kind in EntityKind), "evidence",
+                     "extractor", "graph")
 
 RELATION_PROPERTY: dict[Relation, str] = {
     Relation.PROPOSES: KG + "proposes",
@@ -56,8 +82,30 @@ EVIDENCE_CLASS = KG + "Evidence"
 _SAFE = "-._~:"
 
 
+# External identifiers keep the IRI-legal punctuation they are written with (DOIs use / ; ( )).
+_SAFE_EXTERNAL = "-._~:/;()!$&'*+,=@"
+
+
 def _segment(value: str) -> str:
     return quote(value, safe=_SAFE)
+
+
+def instance_prefixes(base: str) -> dict[str, str]:
+    """Turtle prefixes for instance IRIs: one per segment, each ending at the last ``/``.
+
+    pyoxigraph escapes ``/`` inside prefixed names (``id:paper\\/x``); prefixes that end
+    at the last ``/`` keep local names short and readable.
+    """
+    return {segment: f"{base}{segment}/" for segment in INSTANCE_SEGMENTS}
+
+
+def arxiv_iri(arxiv_id: str) -> str:
+    """The arXiv abstract page: the IRI other KGs (LPWC, Wikidata) use for a preprint."""
+    return "https://arxiv.org/abs/" + quote(arxiv_id.strip(), safe=_SAFE_EXTERNAL)
+
+
+def doi_iri(doi: str) -> str:
+    return "https://doi.org/" + quote(doi.strip(), safe=_SAFE_EXTERNAL)
 
 
 def paper_iri(base: str, paper_id: str) -> str:

@@ -33,9 +33,16 @@ class Reader(Protocol):
 READERS: Registry[Reader] = Registry("reader")
 READERS.register("daily-papers", "kg.ingest.daily_papers:READER")
 READERS.register("jsonl", "kg.ingest.jsonl:READER")
+READERS.register("arxiv-atom", "kg.ingest.arxiv_atom:READER")
+READERS.register("arxiv-snapshot", "kg.ingest.arxiv_snapshot:READER")
+READERS.register("openalex", "kg.ingest.openalex:READER")
+READERS.register("semantic-scholar", "kg.ingest.semantic_scholar:READER")
+READERS.register("pwc", "kg.ingest.pwc:READER")
 
 #: Order in which content sniffing tries the readers: most specific first.
-SNIFF_ORDER: list[str] = ["jsonl", "daily-papers"]
+SNIFF_ORDER: list[str] = [
+    "arxiv-atom", "arxiv-snapshot", "openalex", "semantic-scholar", "pwc", "jsonl", "daily-papers",
+]
 
 SKIPPED_NAMES = {".DS_Store", "README", "README.md", "LICENSE"}
 

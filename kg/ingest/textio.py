@@ -35,7 +35,9 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> str:
     try:
         with _open_binary(path) as fh:
             data = fh.read(size)
-    except (OSError, EOFError, zlib.error) as exc:
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise InputError(f"{path}: truncated or corrupt gzip ({exc})") from None
+    except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc})") from None
     if not data.strip():
         raise InputError(f"{path}: file is empty")

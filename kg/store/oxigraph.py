@@ -8,6 +8,7 @@ clear StoreError instead of a traceback.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -109,9 +110,12 @@ class OxigraphStore:
         base = base_iri or DEFAULT_BASE_IRI
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            meta_path.write_text(
+            # write then rename: a build killed here never leaves a truncated kg.json
+            tmp = meta_path.with_name(f"{meta_path.name}.{os.getpid()}.tmp")
+            tmp.write_text(
                 json.dumps({"format": FORMAT_VERSION, "base_iri": base}), encoding="utf-8"
             )
+            os.replace(tmp, meta_path)
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot create store ({exc.strerror})") from None
         return base

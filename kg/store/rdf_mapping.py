@@ -10,6 +10,7 @@ extractor made it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from urllib.parse import unquote
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -19,12 +20,15 @@ from kg.vocab import (
     EVIDENCE_CLASS,
     KG,
     KIND_CLASS,
+    OWL,
     PAPER_CLASS,
     PROV,
     RDF,
     RELATION_PROPERTY,
     SKOS,
     XSD,
+    arxiv_iri,
+    doi_iri,
     entity_iri,
     evidence_iri,
     extractor_iri,
@@ -36,31 +40,35 @@ RDF_TYPE = NamedNode(RDF + "type")
 XSD_INT = NamedNode(XSD + "integer")
 XSD_DATE = NamedNode(XSD + "date")
 XSD_BOOL = NamedNode(XSD + "boolean")
-P = {name: NamedNode(iri) for name, iri in {
-    "title": DCTERMS + "title",
-    "abstract": DCTERMS + "abstract",
-    "date": DCTERMS + "date",
-    "source": DCTERMS + "source",
-    "identifier": DCTERMS + "identifier",
-    "creator": DCTERMS + "creator",
-    "contentHash": KG + "contentHash",
-    "arxivId": KG + "arxivId",
-    "doi": KG + "doi",
-    "url": KG + "url",
-    "releasesCodeStated": KG + "releasesCodeStated",
-    "key": KG + "key",
-    "prefLabel": SKOS + "prefLabel",
-    "altLabel": SKOS + "altLabel",
-    "subject": RDF + "subject",
-    "predicate": RDF + "predicate",
-    "object": RDF + "object",
-    "start": KG + "start",
-    "end": KG + "end",
-    "sentenceStart": KG + "sentenceStart",
-    "sentenceEnd": KG + "sentenceEnd",
-    "derivedFrom": PROV + "wasDerivedFrom",
-    "generatedBy": PROV + "wasGeneratedBy",
-}.items()}
+P = {
+    name: NamedNode(iri)
+    for name, iri in {
+        "title": DCTERMS + "title",
+        "abstract": DCTERMS + "abstract",
+        "date": DCTERMS + "date",
+        "source": DCTERMS + "source",
+        "identifier": DCTERMS + "identifier",
+        "creator": DCTERMS + "creator",
+        "contentHash": KG + "contentHash",
+        "arxivId": KG + "arxivId",
+        "doi": KG + "doi",
+        "url": KG + "url",
+        "releasesCodeStated": KG + "releasesCodeStated",
+        "key": KG + "key",
+        "prefLabel": SKOS + "prefLabel",
+        "altLabel": SKOS + "altLabel",
+        "subject": RDF + "subject",
+        "predicate": RDF + "predicate",
+        "object": RDF + "object",
+        "start": KG + "start",
+        "end": KG + "end",
+        "sentenceStart": KG + "sentenceStart",
+        "sentenceEnd": KG + "sentenceEnd",
+        "derivedFrom": PROV + "wasDerivedFrom",
+        "generatedBy": PROV + "wasGeneratedBy",
+        "sameAs": OWL + "sameAs",
+    }.items()
+}
 RELATION_NODE = {rel: NamedNode(iri) for rel, iri in RELATION_PROPERTY.items()}
 KIND_NODE = {kind: NamedNode(iri) for kind, iri in KIND_CLASS.items()}
 PAPER_NODE = NamedNode(PAPER_CLASS)
@@ -85,15 +93,29 @@ def paper_quads(base: str, ex: PaperExtraction) -> Iterator[Quad]:
     yield Quad(s, P["title"], _text(paper.title), g)
     yield Quad(s, P["abstract"], _text(paper.abstract), g)
     yield Quad(s, P["contentHash"], Literal(paper.content_hash), g)
-    yield Quad(s, P["releasesCodeStated"], Literal("true" if ex.releases_code else "false",
-                                                   datatype=XSD_BOOL), g)
-    optional = {"date": paper.date, "source": paper.source, "arxivId": paper.arxiv_id,
-                "doi": paper.doi, "url": paper.url}
+    yield Quad(
+        s,
+        P["releasesCodeStated"],
+        Literal("true" if ex.releases_code else "false", datatype=XSD_BOOL),
+        g,
+    )
+    optional = {
+        "date": paper.date,
+        "source": paper.source,
+        "arxivId": paper.arxiv_id,
+        "doi": paper.doi,
+        "url": paper.url,
+    }
     for name, value in optional.items():
         if value:
             yield Quad(s, P[name], Literal(value), g)
     for author in paper.authors:
         yield Quad(s, P["creator"], Literal(author), g)
+    # Links to the same paper in other graphs (LPWC, Wikidata, OpenAlex all use these IRIs).
+    if paper.arxiv_id:
+        yield Quad(s, P["sameAs"], NamedNode(arxiv_iri(paper.arxiv_id)), g)
+    if paper.doi:
+        yield Quad(s, P["sameAs"], NamedNode(doi_iri(paper.doi)), g)
     for m in ex.mentions:
         o = NamedNode(entity_iri(base, m.entity.kind, m.entity.key))
         rel = RELATION_NODE[m.relation]
@@ -111,8 +133,9 @@ def paper_quads(base: str, ex: PaperExtraction) -> Iterator[Quad]:
         yield Quad(ev, P["generatedBy"], NamedNode(extractor_iri(base, m.evidence.extractor)), g)
 
 
-def entity_quads(base: str, entity: Entity, surfaces: Iterable[str], graph: NamedNode,
-                 new: bool) -> Iterator[Quad]:
+def entity_quads(
+    base: str, entity: Entity, surfaces: Iterable[str], graph: NamedNode, new: bool
+) -> Iterator[Quad]:
     """Entity description; the preferred label is written once, when the entity is new."""
     s = NamedNode(entity_iri(base, entity.kind, entity.key))
     if new:
@@ -124,39 +147,57 @@ def entity_quads(base: str, entity: Entity, surfaces: Iterable[str], graph: Name
 
 
 def read_paper_graph(quads: Iterable[Quad], entities: dict[str, Entity]) -> PaperExtraction:
-    """Rebuild one PaperExtraction from its named graph; ``entities`` maps IRI → Entity."""
+    """Rebuild one PaperExtraction from its named graph; ``entities`` maps IRI → Entity.
+
+    Evidence nodes are told apart by their rdf:subject, not by their IRI, so graphs
+    imported under any base IRI read back alike.
+    """
+    quads = list(quads)
     lit: dict[str, str] = {}
     authors: list[str] = []
     evidence: dict[str, dict[str, str]] = {}
     reverse = {node.value: rel for rel, node in RELATION_NODE.items()}
     by_name = {node.value: name for name, node in P.items()}
+    statements = {q.subject.value for q in quads if q.predicate == P["subject"]}
     for q in quads:
         subject = q.subject.value
         pred = by_name.get(q.predicate.value)
-        if "/evidence/" in subject:
+        if subject in statements:
             if pred:
                 evidence.setdefault(subject, {})[pred] = q.object.value
         elif pred == "creator":
             authors.append(q.object.value)
-        elif pred:
+        elif pred and pred != "sameAs":
             lit[pred] = q.object.value
-    paper = Paper(id=lit["identifier"], title=lit.get("title", ""),
-                  abstract=lit.get("abstract", ""), date=lit.get("date"),
-                  source=lit.get("source", ""), arxiv_id=lit.get("arxivId"),
-                  doi=lit.get("doi"), authors=tuple(sorted(authors)), url=lit.get("url"))
+    paper = Paper(
+        id=lit["identifier"],
+        title=lit.get("title", ""),
+        abstract=lit.get("abstract", ""),
+        date=lit.get("date"),
+        source=lit.get("source", ""),
+        arxiv_id=lit.get("arxivId"),
+        doi=lit.get("doi"),
+        authors=tuple(sorted(authors)),
+        url=lit.get("url"),
+    )
     mentions = []
     for ev in evidence.values():
         entity = entities.get(ev.get("object", ""))
         if entity is None or ev.get("predicate") not in reverse:
             continue
         start, end = int(ev["start"]), int(ev["end"])
-        extractor = ev.get("generatedBy", "").rsplit("/", 1)[-1]
-        mentions.append(Mention(
-            relation=reverse[ev["predicate"]], entity=entity,
-            surface=paper.abstract[start:end] or entity.name,
-            evidence=Evidence(start, end, int(ev["sentenceStart"]), int(ev["sentenceEnd"]),
-                              extractor),
-        ))
+        extractor = unquote(ev.get("generatedBy", "").rsplit("/", 1)[-1])
+        mentions.append(
+            Mention(
+                relation=reverse[ev["predicate"]],
+                entity=entity,
+                surface=paper.abstract[start:end] or entity.name,
+                evidence=Evidence(
+                    start, end, int(ev["sentenceStart"]), int(ev["sentenceEnd"]), extractor
+                ),
+            )
+        )
     mentions.sort(key=lambda m: (m.evidence.start, m.relation.value, m.entity.key))
-    return PaperExtraction(paper=paper, mentions=mentions,
-                           releases_code=lit.get("releasesCodeStated") == "true")
+    return PaperExtraction(
+        paper=paper, mentions=mentions, releases_code=lit.get("releasesCodeStated") == "true"
+    )
