@@ -157,6 +157,26 @@ def build(
     return report
 
 
+def store_extractions(
+    extractions: Iterable[PaperExtraction],
+    store: Store,
+    batch_size: int = 1000,
+    progress: ProgressCallback | None = None,
+) -> int:
+    """Upsert ready-made extractions in batches; returns how many papers were stored.
+
+    Each batch is one ``upsert`` that replaces the papers it holds, so re-running after a
+    crash or a stopped server completes the load without duplicates.
+    """
+    done = 0
+    for batch in batched(extractions, batch_size):
+        store.upsert(batch)
+        done += len(batch)
+        if progress:
+            progress(len(batch))
+    return done
+
+
 def _extract(
     papers: Iterable[Paper], extractor: Extractor, workers: int
 ) -> Iterator[PaperExtraction]:

@@ -53,13 +53,37 @@ Aliases = Annotated[
 Workers = Annotated[
     int, typer.Option("--workers", "-j", help="Extraction processes (1 = in process).")
 ]
+Uri = Annotated[
+    str | None,
+    typer.Option(
+        "--uri",
+        envvar="NEO4J_URI",
+        help="Neo4j Bolt URI for --store neo4j (env NEO4J_URI; user and password from "
+        "NEO4J_USERNAME / NEO4J_PASSWORD).",
+    ),
+]
+Database = Annotated[
+    str | None,
+    typer.Option(
+        "--database", envvar="NEO4J_DATABASE", help="Neo4j database (env NEO4J_DATABASE)."
+    ),
+]
 DEFAULT_DB = Path(".kg/db")
 
 
-def _open(store: str, db: Path, read_only: bool = False, base_iri: str | None = None) -> Any:
+def _open(
+    store: str,
+    db: Path,
+    read_only: bool = False,
+    base_iri: str | None = None,
+    uri: str | None = None,
+    database: str | None = None,
+) -> Any:
     from kg.store import open_store
 
-    return open_store(store, path=db, read_only=read_only, base_iri=base_iri)
+    return open_store(
+        store, path=db, read_only=read_only, base_iri=base_iri, uri=uri, database=database
+    )
 
 
 def _resolver(aliases: list[Path] | None) -> Any:
@@ -77,31 +101,59 @@ def _report_skipped(skipped: list[KgError]) -> None:
 
 @app.command()
 def build(
-    sources: Sources,
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or directories of papers.", show_default=False),
+    ] = None,
     db: Db = DEFAULT_DB,
     store: StoreName = "oxigraph",
+    uri: Uri = None,
+    database: Database = None,
     fmt: Fmt = None,
     skip_bad: SkipBad = False,
     aliases: Aliases = None,
     base_iri: Annotated[str | None, typer.Option(help="Base IRI for new stores.")] = None,
     batch_size: Annotated[int, typer.Option(help="Papers per extraction/store batch.")] = 512,
     max_abstract_chars: Annotated[int, typer.Option(help="Longest abstract accepted.")] = 100_000,
+    max_title_chars: Annotated[int, typer.Option(help="Longest title accepted.")] = 2_000,
     workers: Workers = 1,
+    from_extracted: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-extracted",
+            help="Store the part files of `kg extract --engine dask` instead of reading sources.",
+        ),
+    ] = None,
 ) -> None:
     """Read papers, extract entities and edges, and upsert them into the store.
 
     Re-running is idempotent; only new or changed papers are extracted again.
     Example: kg build ../shared/seeds --db out/db
     """
-    from kg.build import Limits
+    from kg.build import Limits, store_extractions
     from kg.build import build as run_build
     from kg.extract import Extractor
 
-    limits = Limits(batch_size=batch_size, max_abstract_chars=max_abstract_chars)
+    if bool(sources) == (from_extracted is not None):
+        raise UsageError("give paper sources or --from-extracted DIR (one of them)")
+    limits = Limits(
+        batch_size=batch_size,
+        max_abstract_chars=max_abstract_chars,
+        max_title_chars=max_title_chars,
+    )
+    opened = _open(store, db, base_iri=base_iri, uri=uri, database=database)
+    if from_extracted is not None:
+        from kg.distributed import load_partitions
+
+        with opened as graph, progress_bar("storing") as (_, step):
+            n = store_extractions(load_partitions(from_extracted), graph, batch_size, step)
+            print(f"{n} papers stored from {from_extracted}")
+            print_stats(graph.stats())
+        return
     extractor = Extractor(resolver=_resolver(aliases))
-    with _open(store, db, base_iri=base_iri) as graph, progress_bar("building") as (total, step):
+    with opened as graph, progress_bar("building") as (total, step):
         report = run_build(
-            sources,
+            sources or [],
             graph,
             fmt=fmt,
             extractor=extractor,
@@ -123,16 +175,42 @@ def build(
 @app.command()
 def extract(
     sources: Sources,
-    out: Annotated[Path, typer.Option("-o", "--out", help="JSONL file to write ('-' = stdout).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--out", help="JSONL file to write ('-' = stdout); a directory with dask."
+        ),
+    ],
     fmt: Fmt = None,
     skip_bad: SkipBad = False,
     aliases: Aliases = None,
     workers: Workers = 1,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local (this machine) or dask: partitions on a Dask cluster, written as "
+            "DIR/part-*.jsonl for `kg build --from-extracted DIR`."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (default: a local cluster of --workers)."),
+    ] = None,
 ) -> None:
     """Extract entities per paper into JSONL in the annotation guidelines' format.
 
     Example: kg extract ../shared/seeds -o pred.jsonl
     """
+    if engine == "dask":
+        from kg.distributed import extract_dask
+
+        parts = extract_dask(
+            sources, out, scheduler=scheduler, workers=max(workers, 1), fmt=fmt, skip_bad=skip_bad
+        )
+        print(f"{len(parts)} partitions written to {out}", file=sys.stderr)
+        return
+    if engine != "local":
+        raise UsageError(f"--engine is local or dask, not {engine!r}")
     from kg.build import extract_records
     from kg.extract import Extractor, to_record
 
@@ -227,6 +305,8 @@ def query(
     ] = None,
     db: Db = DEFAULT_DB,
     store: StoreName = "oxigraph",
+    uri: Uri = None,
+    database: Database = None,
     with_code: Annotated[bool, typer.Option("--with-code", help="Only papers with code.")] = False,
     limit: Annotated[int | None, typer.Option(help="Rows for top-* queries.")] = None,
     output: Annotated[
@@ -241,7 +321,7 @@ def query(
 
     options = {"with_code": with_code, "limit": limit}
     bound = _query_args(name, args or [], options)
-    with _open(store, db, read_only=True) as graph:
+    with _open(store, db, read_only=True, uri=uri, database=database) as graph:
         print_table(run_named(graph, name, bound), output)
 
 
@@ -289,9 +369,29 @@ def sparql(
 
 
 @app.command()
-def stats(db: Db = DEFAULT_DB, store: StoreName = "oxigraph") -> None:
+def cypher(
+    text: Annotated[str, typer.Argument(help="A Cypher query.")],
+    uri: Uri = None,
+    database: Database = None,
+    param: Params = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, json or csv.")
+    ] = OutputFormat.table,
+) -> None:
+    """Run raw Cypher on Neo4j (connection from --uri or NEO4J_URI / NEO4J_USERNAME / …).
+
+    Example: kg cypher 'MATCH (p:Paper)-[:EVALUATED_ON]->(d:Dataset {name: $d}) RETURN p.title' --param d=ImageNet
+    """
+    with _open("neo4j", DEFAULT_DB, uri=uri, database=database) as graph:
+        print_table(graph.query(text, _params(param)), output)
+
+
+@app.command()
+def stats(
+    db: Db = DEFAULT_DB, store: StoreName = "oxigraph", uri: Uri = None, database: Database = None
+) -> None:
     """Count papers, entities by kind and edges by type."""
-    with _open(store, db, read_only=True) as graph:
+    with _open(store, db, read_only=True, uri=uri, database=database) as graph:
         print_stats(graph.stats())
 
 
@@ -301,6 +401,8 @@ def why(
     entity: Annotated[str, typer.Argument(help="Entity name.")],
     db: Db = DEFAULT_DB,
     store: StoreName = "oxigraph",
+    uri: Uri = None,
+    database: Database = None,
 ) -> None:
     """Show the evidence for every edge between a paper and an entity.
 
@@ -308,9 +410,226 @@ def why(
     """
     from kg.query.why import explain
 
-    with _open(store, db, read_only=True) as graph:
+    with _open(store, db, read_only=True, uri=uri, database=database) as graph:
         for line in explain(graph, paper, entity):
             print(line)
+
+
+QueryName = Annotated[
+    str | None, typer.Option("--query", help="A named query whose answer to keep.")
+]
+QueryArgs = Annotated[
+    list[str] | None,
+    typer.Option("--arg", help="The named query's argument (e.g. a dataset); repeatable."),
+]
+
+
+def _focus_args(name: str | None, args: list[str] | None, with_code: bool) -> dict[str, Any]:
+    if name is None:
+        if args or with_code:
+            raise UsageError("--arg and --with-code go with --query NAME")
+        return {}
+    return _query_args(name, args or [], {"with_code": with_code})
+
+
+@app.command()
+def view(
+    out: Annotated[Path, typer.Option("-o", "--out", help="HTML file to write.")] = Path(
+        "graph.html"
+    ),
+    db: Db = DEFAULT_DB,
+    store: StoreName = "oxigraph",
+    uri: Uri = None,
+    database: Database = None,
+    query: QueryName = None,
+    arg: QueryArgs = None,
+    with_code: Annotated[
+        bool, typer.Option("--with-code", help="With --query: only papers with code.")
+    ] = False,
+    paper: Annotated[
+        str | None, typer.Option(help="Show this paper (id or title) and its surroundings.")
+    ] = None,
+    entity: Annotated[
+        str | None, typer.Option(help="Show this entity and its surroundings.")
+    ] = None,
+    hops: Annotated[int, typer.Option(help="Hops around --paper/--entity.")] = 1,
+    max_nodes: Annotated[int, typer.Option(help="Most nodes drawn; the rest are counted.")] = 2000,
+    title: Annotated[str | None, typer.Option(help="Page title.")] = None,
+) -> None:
+    """Write an interactive HTML view (one offline file) of the graph or a part of it.
+
+    Example: kg view --query evaluated-on --arg ImageNet -o imagenet.html
+    """
+    from kg.viz import view_store
+
+    args = _focus_args(query, arg, with_code)
+    with _open(store, db, read_only=True, uri=uri, database=database) as graph:
+        result = view_store(
+            graph,
+            out,
+            query=query,
+            query_args=args,
+            paper=paper,
+            entity=entity,
+            hops=hops,
+            max_nodes=max_nodes,
+            title=title,
+        )
+    print(f"{out}: {result.nodes} nodes, {result.edges} edges")
+    if result.message:
+        print(result.message)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="turtle, ntriples, nquads, trig, jsonld, graphml, or csv (neo4j-admin import files, a directory).",
+        ),
+    ] = "turtle",
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="File to write (a directory for csv).")
+    ] = Path("graph.ttl"),
+    db: Db = DEFAULT_DB,
+    store: StoreName = "oxigraph",
+    uri: Uri = None,
+    database: Database = None,
+    query: QueryName = None,
+    arg: QueryArgs = None,
+    with_code: Annotated[
+        bool, typer.Option("--with-code", help="With --query: only papers with code.")
+    ] = False,
+    base_iri: Annotated[
+        str | None, typer.Option(help="Re-base instance IRIs (RDF formats).")
+    ] = None,
+) -> None:
+    """Export the graph, or the papers behind a named query's answer, in a standard format.
+
+    Example: kg export --format turtle -o graph.ttl --query evaluated-on --arg ImageNet
+    """
+    from kg.export import export
+
+    args = _focus_args(query, arg, with_code)
+    with _open(store, db, read_only=True, uri=uri, database=database) as graph:
+        n = export(graph, fmt, out, query=query, query_args=args, base_iri=base_iri)
+    print(f"{n} records written to {out} ({fmt})")
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="kg RDF (Turtle, N-Triples, N-Quads, TriG).")],
+    db: Db = DEFAULT_DB,
+    store: StoreName = "oxigraph",
+    uri: Uri = None,
+    database: Database = None,
+) -> None:
+    """Load papers exported by `kg export` back into a store (round trip).
+
+    Example: kg import graph.ttl --db other/db
+    """
+    from kg.export.rdf_import import import_rdf
+
+    with _open(store, db, uri=uri, database=database) as graph:
+        print(f"{import_rdf(graph, file)} papers imported from {file}")
+
+
+@app.command()
+def load(
+    source: Annotated[Path, typer.Option("--from", help="Embedded store to copy from.")],
+    store: StoreName = "neo4j",
+    db: Db = DEFAULT_DB,
+    uri: Uri = None,
+    database: Database = None,
+    batch_size: Annotated[int, typer.Option(help="Papers per transaction.")] = 1000,
+) -> None:
+    """Copy an embedded store into another store, e.g. Neo4j; safe to re-run after a crash.
+
+    Example: kg load --from out/db --store neo4j
+    """
+    from kg.store.transfer import load_store
+
+    with (
+        _open("oxigraph", source, read_only=True) as src,
+        _open(store, db, uri=uri, database=database) as dst,
+        progress_bar("loading") as (total, step),
+    ):
+        total(src.stats().papers)
+        n = load_store(src, dst, batch_size, on_batch=step)
+        print_stats(dst.stats())
+    print(f"{n} papers loaded")
+
+
+@app.command()
+def schemas(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Directory to write.")] = Path("schemas"),
+    check: Annotated[
+        bool, typer.Option("--check", help="Only report files that differ; exit 1 if any.")
+    ] = False,
+) -> None:
+    """Regenerate the ontology, SHACL shapes and JSON Schema from kg's vocabulary."""
+    from kg.export.schema import stale_schemas, write_schemas
+
+    if check:
+        stale = stale_schemas(out)
+        for name in stale:
+            print(f"stale: {out / name}")
+        raise typer.Exit(1 if stale else 0)
+    for path in write_schemas(out):
+        print(path)
+
+
+neo4j_app = typer.Typer(
+    help="A local Neo4j 5.26 without Docker (jars from Maven Central).", no_args_is_help=True
+)
+app.add_typer(neo4j_app, name="neo4j")
+Home = Annotated[
+    Path, typer.Option("--home", envvar="KG_NEO4J_HOME", help="Server directory (conf, data).")
+]
+DEFAULT_NEO4J_HOME = Path(".kg/neo4j")
+
+
+@neo4j_app.command("start")
+def neo4j_start(
+    home: Home = DEFAULT_NEO4J_HOME,
+    bolt_port: Annotated[int, typer.Option(help="Loopback Bolt port.")] = 7687,
+    heap: Annotated[str, typer.Option(help="JVM heap.")] = "1g",
+    pagecache: Annotated[str, typer.Option(help="Page cache.")] = "256m",
+    password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="NEO4J_PASSWORD", help="Turn auth on with this password (env NEO4J_PASSWORD)."
+        ),
+    ] = None,
+) -> None:
+    """Fetch the jars if needed, start the server and wait until Bolt answers."""
+    from kg import neo4j_server
+
+    neo4j_server.ensure_jars()
+    auth = ("neo4j", password) if password else None
+    handle = neo4j_server.start(
+        home, bolt_port=bolt_port, auth=auth, heap=heap, pagecache=pagecache
+    )
+    print(f"neo4j running at {handle.uri} (pid {handle.pid}); export NEO4J_URI={handle.uri}")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(home: Home = DEFAULT_NEO4J_HOME) -> None:
+    """Stop the server cleanly."""
+    from kg import neo4j_server
+
+    print("stopped" if neo4j_server.stop(home) else "not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status(home: Home = DEFAULT_NEO4J_HOME) -> None:
+    """Say whether the server runs, and where; exit 1 when it does not."""
+    from kg import neo4j_server
+
+    state = neo4j_server.status(home)
+    print(f"running at {state.uri} (pid {state.pid})" if state.running else "not running")
+    raise typer.Exit(0 if state.running else 1)
 
 
 @app.command()
@@ -343,7 +662,9 @@ def main() -> None:
     except Exception as error:
         import click
 
-        if isinstance(error, click.exceptions.ClickException):
+        # typer >= 0.29 vendors its own click: its usage errors are not click's classes
+        usage_errors = (click.exceptions.ClickException, getattr(typer, "TyperException", ()))
+        if isinstance(error, usage_errors) and hasattr(error, "show"):
             error.show()
             sys.exit(error.exit_code)
         if os.environ.get("KG_DEBUG"):

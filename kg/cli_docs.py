@@ -35,8 +35,7 @@ def reference_markdown() -> str:
     """One entry per command: usage, summary, and each option with its help."""
     out = []
     for path, command in commands():
-        args = " ".join(p.name.upper() for p in command.params
-                        if p.param_type_name == "argument")
+        args = " ".join(p.name.upper() for p in command.params if p.param_type_name == "argument")
         out.append(f"#### `{path}{' ' + args if args else ''}`\n")
         out.append((command.help or "").strip().split("\n\n")[0].replace("\n", " ") + "\n")
         for param in options(command):

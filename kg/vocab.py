@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from kg.model import EntityKind, Relation, short_hash
+from kg.model import EntityKind, Evidence, Relation, short_hash
 
 KG = "https://w3id.org/kg-ml/ns#"
 DEFAULT_BASE_IRI = "https://w3id.org/kg-ml/id/"
@@ -56,8 +56,13 @@ ONTOLOGY_PREFIXES: dict[str, str] = {
 }
 
 #: Path segment under the base IRI for each kind of instance IRI.
-INSTANCE_SEGMENTS = ("paper", *(kind.value.lower() for kind in EntityKind), "evidence",
-                     "extractor", "graph")
+INSTANCE_SEGMENTS = (
+    "paper",
+    *(kind.value.lower() for kind in EntityKind),
+    "evidence",
+    "extractor",
+    "graph",
+)
 
 RELATION_PROPERTY: dict[Relation, str] = {
     Relation.PROPOSES: KG + "proposes",
@@ -125,8 +130,17 @@ def entities_graph_iri(base: str) -> str:
     return f"{base}graph/entities"
 
 
-def evidence_iri(base: str, paper_id: str, relation: Relation, key: str, start: int) -> str:
-    digest = short_hash(f"{paper_id}\x1f{relation.value}\x1f{key}\x1f{start}")
+def evidence_iri(base: str, paper_id: str, relation: Relation, key: str, evidence: Evidence) -> str:
+    """One node per distinct (edge, span, extractor): two extractors finding the same name
+    at the same offset with different ends must not merge into one Evidence."""
+    digest = short_hash(
+        "\x1f".join(
+            map(
+                str,
+                (paper_id, relation.value, key, evidence.start, evidence.end, evidence.extractor),
+            )
+        )
+    )
     return f"{base}evidence/{digest}"
 
 

@@ -46,3 +46,6 @@ def seed_store(
     store = OxigraphStore(tmp_path_factory.mktemp("seed") / "db")
     store.upsert(seed_extractions)
     return store
+
+
+from tests.neo4j_fixture import neo4j_store, neo4j_uri  # noqa: E402, F401  (session-wide Neo4j fixtures)

@@ -66,7 +66,7 @@ def test_skip_bad_counts_and_continues(tmp_path: Path) -> None:
 
 
 def test_limits_reject_huge_records(tmp_path: Path) -> None:
-    src = write_jsonl(tmp_path / "a.jsonl", ["One"], abstract="word " * 30_000)
+    src = write_jsonl(tmp_path / "a.jsonl", ["One"], abstract="words" * 30_000)
     with pytest.raises(InputError, match="abstract has 150,000 characters, over the limit"):
         scan([src], limits=Limits(max_abstract_chars=100_000))
     src = write_jsonl(tmp_path / "b.jsonl", ["T" * 1_000_000])

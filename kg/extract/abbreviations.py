@@ -24,8 +24,13 @@ class Abbreviation:
 
 
 def _is_short_form(text: str) -> bool:
-    return (2 <= len(text) <= 12 and bool(SHORT_RE.match(text)) and text[0].isalnum()
-            and any(c.isupper() for c in text) and len(text.split()) == 1)
+    return (
+        2 <= len(text) <= 12
+        and bool(SHORT_RE.match(text))
+        and text[0].isalnum()
+        and any(c.isupper() for c in text)
+        and len(text.split()) == 1
+    )
 
 
 def _best_long_form(short: str, candidate: str) -> int | None:
@@ -36,8 +41,9 @@ def _best_long_form(short: str, candidate: str) -> int | None:
     si, li = len(s) - 1, len(candidate) - 1
     while si >= 0:
         c = s[si]
-        while li >= 0 and (candidate[li].lower() != c or
-                           (si == 0 and li > 0 and candidate[li - 1].isalnum())):
+        while li >= 0 and (
+            candidate[li].lower() != c or (si == 0 and li > 0 and candidate[li - 1].isalnum())
+        ):
             li -= 1
         if li < 0:
             return None
@@ -51,7 +57,7 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
     for m in PAREN_RE.finditer(text):
         inner = m.group(1).strip()
         base = max(0, m.start() - 160)  # the long form is within a few words
-        before = text[base: m.start()].rstrip()
+        before = text[base : m.start()].rstrip()
         if _is_short_form(inner):
             # LONG (SHORT): look back at most min(|SF|+5, 2|SF|) words, within the clause
             n_words = min(len(inner) + 5, 2 * len(inner))
@@ -69,8 +75,11 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
                 start -= 1  # "Win-win Cooperation (WiCo)": the long form starts at a word
             long = window[start:].strip()
             if (len(long) > len(inner) and " " in long) or "-" in long:
-                out.append(Abbreviation(inner, m.start(1) + m.group(1).index(inner), long,
-                                        window_start + start))
+                out.append(
+                    Abbreviation(
+                        inner, m.start(1) + m.group(1).index(inner), long, window_start + start
+                    )
+                )
         elif len(inner.split()) >= 2:
             # SHORT (LONG FORM)
             prev = re.search(r"(\S+)$", before)

@@ -35,10 +35,12 @@ class RawMention:
     extractor: str
 
     def to_mention(self, resolver: Resolver) -> Mention:
-        return Mention(self.relation, resolver.resolve(self.relation.kind, self.name),
-                       self.surface,
-                       Evidence(self.start, self.end, self.sent_start, self.sent_end,
-                                self.extractor))
+        return Mention(
+            self.relation,
+            resolver.resolve(self.relation.kind, self.name),
+            self.surface,
+            Evidence(self.start, self.end, self.sent_start, self.sent_end, self.extractor),
+        )
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -89,8 +91,10 @@ def url_component(doc: Doc) -> Doc:
     for url in find_urls(text):
         s, e = _sentence_of(sents, url.start)
         relation = Relation.RELEASES_CODE if url.is_code else Relation.LINKS_TO
-        _add(doc, RawMention(relation, url.canonical, url.url, url.start, url.end, s, e,
-                             "kg.urls.v2"))
+        _add(
+            doc,
+            RawMention(relation, url.canonical, url.url, url.start, url.end, s, e, "kg.urls.v2"),
+        )
         masked.append((url.start, url.end))
         if url.is_code:
             doc.user_data["kg_releases_code"] = True
@@ -122,8 +126,13 @@ class EntityComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         text, sents = doc.user_data["kg_text"], doc.user_data["kg_sents"]
-        candidates = find_names(text, sents, doc.user_data.get("kg_masked", []),
-                                doc.user_data.get("kg_abbr", {}), self.gazetteer)
+        candidates = find_names(
+            text,
+            sents,
+            doc.user_data.get("kg_masked", []),
+            doc.user_data.get("kg_abbr", {}),
+            self.gazetteer,
+        )
         taken: set[tuple[int, int]] = set()
         for cand, relation in roles.assign(text, doc._.kg_title, candidates):
             if relation is Relation.ADDRESSES:
@@ -133,26 +142,48 @@ class EntityComponent:
             if (cand.start, cand.end) in taken:
                 continue  # a long form found both as a name run and as an abbreviation
             taken.add((cand.start, cand.end))
-            _add(doc, RawMention(relation, cand.name, cand.surface, cand.start, cand.end,
-                                 *cand.sent, f"kg.{tag}.v2"))
+            _add(
+                doc,
+                RawMention(
+                    relation,
+                    cand.name,
+                    cand.surface,
+                    cand.start,
+                    cand.end,
+                    *cand.sent,
+                    f"kg.{tag}.v2",
+                ),
+            )
         for m in cues.METRIC_RE.finditer(text):
             if (m.start(), m.end()) not in taken:
-                _add(doc, RawMention(Relation.REPORTS_METRIC, m.group(0), m.group(0),
-                                     m.start(), m.end(), *_sentence_of(sents, m.start()),
-                                     "kg.metric.v2"))
+                _add(
+                    doc,
+                    RawMention(
+                        Relation.REPORTS_METRIC,
+                        m.group(0),
+                        m.group(0),
+                        m.start(),
+                        m.end(),
+                        *_sentence_of(sents, m.start()),
+                        "kg.metric.v2",
+                    ),
+                )
         for m in cues.TASK_HEAD_RE.finditer(text):
             mods = cues.TASK_MODIFIERS_RE.search(text, max(0, m.start() - 48), m.start())
             if mods:
-                self._task(doc, mods.group(0) + m.group(0), m.end(),
-                           _sentence_of(sents, m.start()))
+                self._task(doc, mods.group(0) + m.group(0), m.end(), _sentence_of(sents, m.start()))
         return doc
 
     def _task(self, doc: Doc, phrase: str, end: int, sent: tuple[int, int]) -> None:
-        """"the semantic segmentation" → "semantic segmentation": drop leading stop words."""
+        """ "the semantic segmentation" → "semantic segmentation": drop leading stop words."""
         words = phrase.split(" ")
         while words and words[0] in cues.TASK_STOP:
             words.pop(0)
         if len(words) >= 2:
             phrase = " ".join(words)
-            _add(doc, RawMention(Relation.ADDRESSES, phrase, phrase, end - len(phrase), end,
-                                 *sent, "kg.task.v2"))
+            _add(
+                doc,
+                RawMention(
+                    Relation.ADDRESSES, phrase, phrase, end - len(phrase), end, *sent, "kg.task.v2"
+                ),
+            )

@@ -18,10 +18,19 @@ from typing import Any
 
 from kg.model import Paper, paper_id
 
-ENTITY_FIELDS = ["methods_proposed", "methods_used", "datasets_introduced", "datasets_evaluated",
-                 "datasets_used", "tasks", "metrics"]
-UNIONS = {"methods": ["methods_proposed", "methods_used"],
-          "datasets": ["datasets_introduced", "datasets_evaluated", "datasets_used"]}
+ENTITY_FIELDS = [
+    "methods_proposed",
+    "methods_used",
+    "datasets_introduced",
+    "datasets_evaluated",
+    "datasets_used",
+    "tasks",
+    "metrics",
+]
+UNIONS = {
+    "methods": ["methods_proposed", "methods_used"],
+    "datasets": ["datasets_introduced", "datasets_evaluated", "datasets_used"],
+}
 URL_FIELDS = ["code_urls", "other_urls"]
 FIELDS = [*ENTITY_FIELDS, *UNIONS, *URL_FIELDS]
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
@@ -82,7 +91,8 @@ def match(gold: list, pred: list) -> tuple[int, list[str], list[str]]:
 
 
 def dedupe(entities: Iterable) -> list:
-    out, seen = [], []
+    out: list = []
+    seen: list = []
     for e in entities:
         s = surfaces(e)
         if s and not any(s & t for t in seen):
@@ -134,8 +144,9 @@ class Report:
             self.errors.setdefault(title, {})[name] = (missed, false_pos)
 
 
-def evaluate(gold_records: Iterable[dict[str, Any]],
-             pred_records: Iterable[dict[str, Any]]) -> Report:
+def evaluate(
+    gold_records: Iterable[dict[str, Any]], pred_records: Iterable[dict[str, Any]]
+) -> Report:
     """Micro P/R/F1 per field and union, paired by normalised title (ids may differ)."""
     preds = {title_key(r.get("title", "")): r for r in pred_records}
     report = Report()
@@ -161,8 +172,9 @@ def evaluate(gold_records: Iterable[dict[str, Any]],
             report.add(title, name, len(gs & ps), sorted(gs - ps), sorted(ps - gs))
         if "releases_code" in g:
             report.releases_code_n += 1
-            report.releases_code_ok += (bool(p.get("releases_code", False))
-                                        == bool(g["releases_code"]))
+            report.releases_code_ok += bool(p.get("releases_code", False)) == bool(
+                g["releases_code"]
+            )
     return report
 
 
@@ -170,11 +182,15 @@ def format_report(report: Report, errors: bool = True, only: Iterable[str] = ())
     """A P/R/F1 table, then per paper the misses (-) and false positives (+) per field."""
     lines = [f"{'field':22} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'pred':>5} {'gold':>5}"]
     for name, s in report.fields.items():
-        lines.append(f"{name:22} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
-                     f"{s.tp:5} {s.pred:5} {s.gold:5}")
+        lines.append(
+            f"{name:22} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+            f"{s.tp:5} {s.pred:5} {s.gold:5}"
+        )
     acc = report.releases_code_accuracy
-    lines.append(f"releases_code accuracy {'-' if acc is None else f'{acc:.3f}'}  papers "
-                 f"{report.papers}  without prediction {report.without_prediction}")
+    lines.append(
+        f"releases_code accuracy {'-' if acc is None else f'{acc:.3f}'}  papers "
+        f"{report.papers}  without prediction {report.without_prediction}"
+    )
     wanted = set(only)
     if errors:
         for title, per_field in report.errors.items():
@@ -199,5 +215,6 @@ def papers_from_records(records: Iterable[dict[str, Any]]) -> Iterator[Paper]:
     for r in records:
         text = r.get("abstract") or r.get("text") or ""
         title = r.get("title", "")
-        yield Paper(id=r.get("id") or paper_id(title=title), title=title, abstract=text,
-                    source="eval")
+        yield Paper(
+            id=r.get("id") or paper_id(title=title), title=title, abstract=text, source="eval"
+        )

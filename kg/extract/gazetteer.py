@@ -73,7 +73,7 @@ class Gazetteer:
         return merged
 
     def kind(self, name: str) -> str | None:
-        """"Method", "Dataset", "Task" or None for an unknown name."""
+        """ "Method", "Dataset", "Task" or None for an unknown name."""
         for key in variant_keys(name):
             hit = self.kinds.get(key)
             if hit:

@@ -25,16 +25,58 @@ HEADER = ("name", "kind", "aliases", "source", "licence")
 
 # Names a source lists that are not things papers name (helpers, bases, generic words).
 GENERIC = {
-    "vision", "text", "audio", "image", "model", "models", "transformer", "encoder decoder",
-    "vision encoder decoder", "speech encoder decoder", "vision text dual encoder", "auto",
-    "dataset", "datasets", "folder", "image folder", "dataset folder", "fake data",
+    "vision",
+    "text",
+    "audio",
+    "image",
+    "model",
+    "models",
+    "transformer",
+    "encoder decoder",
+    "vision encoder decoder",
+    "speech encoder decoder",
+    "vision text dual encoder",
+    "auto",
+    "dataset",
+    "datasets",
+    "folder",
+    "image folder",
+    "dataset folder",
+    "fake data",
     "vision dataset",
-    "helpers", "layers", "features", "registry", "factory", "hub", "builder", "pretrained",
-    "quality", "pass", "titanic", "penguins", "beans", "malaria", "radon", "reddit", "groove",
-    "opinion abstracts", "scientific papers", "smart buildings", "symmetric solids",
+    "helpers",
+    "layers",
+    "features",
+    "registry",
+    "factory",
+    "hub",
+    "builder",
+    "pretrained",
+    "quality",
+    "pass",
+    "titanic",
+    "penguins",
+    "beans",
+    "malaria",
+    "radon",
+    "reddit",
+    "groove",
+    "opinion abstracts",
+    "scientific papers",
+    "smart buildings",
+    "symmetric solids",
 }
-TORCHVISION_SUFFIXES = ("Captions", "Detection", "Segmentation", "Classification", "Stereo",
-                        "Flow", "Pairs", "People", "Class")
+TORCHVISION_SUFFIXES = (
+    "Captions",
+    "Detection",
+    "Segmentation",
+    "Classification",
+    "Stereo",
+    "Flow",
+    "Pairs",
+    "People",
+    "Class",
+)
 
 
 def _licence(z: zipfile.ZipFile) -> str:
@@ -45,8 +87,11 @@ def _licence(z: zipfile.ZipFile) -> str:
     expr = msg.get("License-Expression") or msg.get("License") or ""
     if expr and len(expr) < 40:
         return expr.strip()
-    classifiers = [c.split("::")[-1].strip() for c in msg.get_all("Classifier") or []
-                   if c.startswith("License ::")]
+    classifiers = [
+        c.split("::")[-1].strip()
+        for c in msg.get_all("Classifier") or []
+        if c.startswith("License ::")
+    ]
     return classifiers[0] if classifiers else "unknown"
 
 
@@ -61,7 +106,7 @@ def _transformers(z: zipfile.ZipFile) -> Iterator[Row]:
         return
     src = z.read(path).decode("utf-8")
     start = src.find("MODEL_NAMES_MAPPING")
-    block = src[start:src.find("\n)\n", start)] if start >= 0 else ""
+    block = src[start : src.find("\n)\n", start)] if start >= 0 else ""
     for model_type, display in re.findall(r'\("([\w\-]+)", "([^"]+)"\)', block):
         if re.search(r"(Model|Config|Encoder|Decoder)$", display) and " " not in display:
             continue
@@ -88,11 +133,13 @@ def _tfds(z: zipfile.ZipFile) -> Iterator[Row]:
     seen: set[str] = set()
     tasks: set[str] = set()
     for name in z.namelist():
-        m = (re.match(r"tensorflow_datasets/datasets/([a-z]\w*)/", name)
-             or re.match(r"tensorflow_datasets/(?:audio|image|image_classification|text|video|"
-                         r"question_answering|summarization|translate|structured|graphs|"
-                         r"object_detection|vision_language|recommendation|time_series|ranking|"
-                         r"nearest_neighbors|text_simplification)/([a-z]\w*)\.py$", name))
+        m = re.match(r"tensorflow_datasets/datasets/([a-z]\w*)/", name) or re.match(
+            r"tensorflow_datasets/(?:audio|image|image_classification|text|video|"
+            r"question_answering|summarization|translate|structured|graphs|"
+            r"object_detection|vision_language|recommendation|time_series|ranking|"
+            r"nearest_neighbors|text_simplification)/([a-z]\w*)\.py$",
+            name,
+        )
         if m and not m.group(1).endswith("_test") and m.group(1) not in seen:
             seen.add(m.group(1))
             yield _spaced(m.group(1)), "Dataset", (m.group(1),)
@@ -125,7 +172,9 @@ def _torchvision(z: zipfile.ZipFile) -> Iterator[Row]:
 
 
 SOURCES: dict[str, Callable[[zipfile.ZipFile], Iterator[Row]]] = {
-    "transformers": _transformers, "timm": _timm, "tensorflow_datasets": _tfds,
+    "transformers": _transformers,
+    "timm": _timm,
+    "tensorflow_datasets": _tfds,
     "torchvision": _torchvision,
 }
 
@@ -173,8 +222,9 @@ def build_gazetteer(wheel_paths: Iterable[str | Path], out_path: str | Path) -> 
                 continue
             rows[key] = [name, kind, [a for a in aliases if a != name], source, licence]
     lines = ["\t".join(HEADER)]
-    for name, kind, aliases, source, licence in sorted(rows.values(),
-                                                       key=lambda r: (r[1], r[0].casefold())):
+    for name, kind, aliases, source, licence in sorted(
+        rows.values(), key=lambda r: (r[1], r[0].casefold())
+    ):
         lines.append("\t".join((name, kind, "|".join(aliases), source, licence)))
     Path(out_path).parent.mkdir(parents=True, exist_ok=True)
     Path(out_path).write_text("\n".join(lines) + "\n", encoding="utf-8")

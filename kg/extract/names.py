@@ -39,12 +39,14 @@ def is_generic(name: str) -> bool:
     if _generic_part(key) or all(_generic_part(p) for p in key.split("-")):
         return True
     words = key.replace("-", " ").split()
-    return all(w in cues.GENERIC_WORDS or w.rstrip("s") in cues.GENERIC_WORDS
-               for w in [*words, *key.split()]) or not any(c.isalpha() for c in name)
+    return all(
+        w in cues.GENERIC_WORDS or w.rstrip("s") in cues.GENERIC_WORDS
+        for w in [*words, *key.split()]
+    ) or not any(c.isalpha() for c in name)
 
 
 def is_task_phrase(long_form: str) -> bool:
-    """"knowledge graph embedding (KGE)" names a problem; "Retrieval-Augmented Generation" a
+    """ "knowledge graph embedding (KGE)" names a problem; "Retrieval-Augmented Generation" a
     method: task when the head is a task noun and the modifiers are lowercase or generic."""
     words = long_form.replace("-", " ").split()
     if not words or words[-1].casefold() not in cues.TASK_HEADS:
@@ -71,8 +73,13 @@ def _trim(text: str, start: int, end: int, sent_start: int) -> tuple[int, int]:
     return start, end
 
 
-def find_names(text: str, sents: list[tuple[int, int]], masked: list[tuple[int, int]],
-               abbrs: dict[str, Abbreviation], gazetteer: Gazetteer) -> list[Candidate]:
+def find_names(
+    text: str,
+    sents: list[tuple[int, int]],
+    masked: list[tuple[int, int]],
+    abbrs: dict[str, Abbreviation],
+    gazetteer: Gazetteer,
+) -> list[Candidate]:
     out: list[Candidate] = []
     for sent in sents:
         s, e = sent
@@ -94,14 +101,33 @@ def find_names(text: str, sents: list[tuple[int, int]], masked: list[tuple[int, 
     for m in cues.NAMED_QUOTE_RE.finditer(text):
         s, e = _sentence_of(sents, m.start(1))
         if not is_generic(m.group(1)):
-            out.append(Candidate(m.group(1), m.group(1), m.start(1), m.end(1), (s, e),
-                                 gazetteer.kind(m.group(1)), True))
+            out.append(
+                Candidate(
+                    m.group(1),
+                    m.group(1),
+                    m.start(1),
+                    m.end(1),
+                    (s, e),
+                    gazetteer.kind(m.group(1)),
+                    True,
+                )
+            )
     for a in abbrs.values():
         for s, e in sents:
             if s <= a.long_start < e and not _generic_long(a.long) and not is_generic(a.short):
-                out.append(Candidate(a.long, a.long, a.long_start, a.long_start + len(a.long),
-                                     (s, e), gazetteer.kind(a.long) or gazetteer.kind(a.short),
-                                     True, a, True))
+                out.append(
+                    Candidate(
+                        a.long,
+                        a.long,
+                        a.long_start,
+                        a.long_start + len(a.long),
+                        (s, e),
+                        gazetteer.kind(a.long) or gazetteer.kind(a.short),
+                        True,
+                        a,
+                        True,
+                    )
+                )
     return out
 
 
@@ -109,8 +135,13 @@ def _sentence_of(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return next(((s, e) for s, e in sents if s <= pos < e), sents[-1] if sents else (0, 0))
 
 
-def _candidate(surface: str, start: int, sent: tuple[int, int],
-               abbrs: dict[str, Abbreviation], gazetteer: Gazetteer) -> Candidate | None:
+def _candidate(
+    surface: str,
+    start: int,
+    sent: tuple[int, int],
+    abbrs: dict[str, Abbreviation],
+    gazetteer: Gazetteer,
+) -> Candidate | None:
     abbr = abbrs.get(surface)
     gaz = gazetteer.kind(surface)
     if abbr is None and surface.endswith("s") and surface[:-1] in abbrs:

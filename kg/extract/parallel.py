@@ -39,9 +39,13 @@ def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
         yield chunk
 
 
-def extract_parallel(papers: Iterable[Paper], workers: int | None = None, chunk_size: int = 256,
-                     config: ExtractConfig | None = None,
-                     resolver: Resolver | None = None) -> Iterator[PaperExtraction]:
+def extract_parallel(
+    papers: Iterable[Paper],
+    workers: int | None = None,
+    chunk_size: int = 256,
+    config: ExtractConfig | None = None,
+    resolver: Resolver | None = None,
+) -> Iterator[PaperExtraction]:
     """Like ``Extractor.extract`` over ``workers`` processes; results keep the input order."""
     workers = workers or mp.cpu_count()
     if workers <= 1:
@@ -56,7 +60,6 @@ def extract_parallel(papers: Iterable[Paper], workers: int | None = None, chunk_
                 break
         while window:
             batch = window.popleft().get()
-            chunk = next(chunks, None)
-            if chunk is not None:
+            for chunk in islice(chunks, 1):
                 window.append(pool.apply_async(_run, (chunk,)))
             yield from batch

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract import components
-from kg.model import Paper, PaperExtraction
+from kg.model import Mention, Paper, PaperExtraction
 from kg.resolve import Resolver
 
 COMPONENTS = ("kg_sentences", "kg_urls", "kg_abbreviations", "kg_entities")
@@ -33,25 +34,27 @@ def build_nlp(config: ExtractConfig | None = None) -> Language:
         nlp.add_pipe(name)
     # Matchers tokenise their patterns through nlp.tokenizer, which fills its cache and
     # slows every later document 4-5x; re-setting the rules flushes the cache.
-    nlp.tokenizer.rules = nlp.tokenizer.rules  # type: ignore[attr-defined]
+    nlp.tokenizer.rules = nlp.tokenizer.rules  # type: ignore[union-attr]
     return nlp
 
 
 class Extractor:
     """Build once, then call ``extract`` on any number of papers."""
 
-    def __init__(self, config: ExtractConfig | None = None,
-                 resolver: Resolver | None = None) -> None:
+    def __init__(
+        self, config: ExtractConfig | None = None, resolver: Resolver | None = None
+    ) -> None:
         self.config = config or ExtractConfig()
         self.resolver = resolver or Resolver.default()
         self.nlp = build_nlp(self.config)
         if "kg_entities" in self.nlp.pipe_names:
-            entities = self.nlp.get_pipe("kg_entities")
+            entities: Any = self.nlp.get_pipe("kg_entities")
             entities.gazetteer = entities.gazetteer.with_aliases(self.resolver.aliases)
 
     def extract(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
-        for doc, paper in self.nlp.pipe(self._docs(papers), as_tuples=True,
-                                        batch_size=self.config.batch_size):
+        for doc, paper in self.nlp.pipe(
+            self._docs(papers), as_tuples=True, batch_size=self.config.batch_size
+        ):
             yield self._to_extraction(doc, paper)
 
     def _docs(self, papers: Iterable[Paper]) -> Iterator[tuple[Doc, Paper]]:
@@ -68,8 +71,11 @@ class Extractor:
     def _to_extraction(self, doc: Doc, paper: Paper) -> PaperExtraction:
         found = doc.user_data.get("kg_mentions", [])
         mentions = [self.resolver_mention(m) for m in found]
-        return PaperExtraction(paper=paper, mentions=mentions,
-                               releases_code=bool(doc.user_data.get("kg_releases_code")))
+        return PaperExtraction(
+            paper=paper,
+            mentions=mentions,
+            releases_code=bool(doc.user_data.get("kg_releases_code")),
+        )
 
-    def resolver_mention(self, raw: components.RawMention):  # type: ignore[no-untyped-def]
+    def resolver_mention(self, raw: components.RawMention) -> Mention:
         return raw.to_mention(self.resolver)

@@ -14,8 +14,14 @@ from kg.extract.names import Candidate, is_task_phrase
 from kg.model import Relation
 from kg.resolve.normalize import name_key
 
-_ORDER = [Relation.PROPOSES, Relation.INTRODUCES, Relation.EVALUATED_ON,
-          Relation.USES_DATASET, Relation.USES, Relation.ADDRESSES]
+_ORDER = [
+    Relation.PROPOSES,
+    Relation.INTRODUCES,
+    Relation.EVALUATED_ON,
+    Relation.USES_DATASET,
+    Relation.USES,
+    Relation.ADDRESSES,
+]
 
 
 @dataclass(slots=True)
@@ -39,8 +45,11 @@ def _method_like(long_form: str) -> bool:
     """An acronym's long form names a method when its head noun is a method noun
     ("Belief Propagation") — not for "Polar Negative (PN)"-style labels."""
     head = long_form.replace("-", " ").split()[-1].casefold()
-    return (head in cues.METHOD_HEADS or head.rstrip("s") in cues.METHOD_HEADS
-            or is_task_phrase(long_form))
+    return (
+        head in cues.METHOD_HEADS
+        or head.rstrip("s") in cues.METHOD_HEADS
+        or is_task_phrase(long_form)
+    )
 
 
 def _local(j: Judged, text: str, has_propose: bool, evaluative: bool) -> None:
@@ -48,10 +57,11 @@ def _local(j: Judged, text: str, has_propose: bool, evaluative: bool) -> None:
     their cost grows with the length searched."""
     c = j.cand
     s, e = c.sent
-    before, after = text[max(s, c.start - 70):c.start], text[c.end:min(e, c.end + 60)]
+    before, after = text[max(s, c.start - 70) : c.start], text[c.end : min(e, c.end + 60)]
     tail = before[-40:]
-    trained = bool(cues.TRAINED_ON_RE.search(before[-50:])) if "on " in tail or "from " in tail \
-        else False
+    trained = (
+        bool(cues.TRAINED_ON_RE.search(before[-50:])) if "on " in tail or "from " in tail else False
+    )
     if cues.DATASET_AFTER_RE.match(after) or cues.DATASET_BEFORE_RE.search(tail):
         j.dataset += 3
     elif trained:
@@ -72,20 +82,29 @@ def _local(j: Judged, text: str, has_propose: bool, evaluative: bool) -> None:
     j.evaluated = j.evaluated or (evaluative and not trained)
     named = bool(cues.NAMED_RE.search(tail))
     if has_propose:
-        clause = before[max(before.rfind(";"), before.rfind(". ")) + 1:]
+        clause = before[max(before.rfind(";"), before.rfind(". ")) + 1 :]
         propose = cues.PROPOSE_RE.search(clause)
-        between = clause[propose.end():] if propose else ""
+        between = clause[propose.end() :] if propose else ""
         if propose and c.gaz is None and len(between.split()) <= 6 and "," not in between:
             j.proposed = True
-    if (named or cues.OUR_RE.search(tail) or cues.NOVEL_APPOSITION_RE.match(after)
-            or (c.is_long_form and has_propose and cues.ENUMERATED_RE.search(tail))):
+    if (
+        named
+        or cues.OUR_RE.search(tail)
+        or cues.NOVEL_APPOSITION_RE.match(after)
+        or (c.is_long_form and has_propose and cues.ENUMERATED_RE.search(tail))
+    ):
         j.proposed = True
     multiword = " " in c.surface
     initial = c.start == s
-    j.accepted = (c.shaped or c.gaz is not None or named or j.dataset >= 3
-                  or (j.dataset >= 1 and not initial)
-                  or (c.abbr is not None and (j.proposed or _method_like(c.abbr.long)))
-                  or (j.proposed and multiword))
+    j.accepted = (
+        c.shaped
+        or c.gaz is not None
+        or named
+        or j.dataset >= 3
+        or (j.dataset >= 1 and not initial)
+        or (c.abbr is not None and (j.proposed or _method_like(c.abbr.long)))
+        or (j.proposed and multiword)
+    )
 
 
 def _spread_lists(judged: list[Judged], text: str) -> None:
@@ -93,8 +112,12 @@ def _spread_lists(judged: list[Judged], text: str) -> None:
     groups: list[list[Judged]] = []
     for j in judged:
         prev = groups[-1][-1] if groups else None
-        if (prev is not None and prev.cand.sent == j.cand.sent and prev.cand.end <= j.cand.start
-                and cues.LIST_SEP_RE.match(text[prev.cand.end:j.cand.start])):
+        if (
+            prev is not None
+            and prev.cand.sent == j.cand.sent
+            and prev.cand.end <= j.cand.start
+            and cues.LIST_SEP_RE.match(text[prev.cand.end : j.cand.start])
+        ):
             groups[-1].append(j)
         else:
             groups.append([j])
@@ -128,7 +151,7 @@ def assign(text: str, title: str, candidates: list[Candidate]) -> list[tuple[Can
     for j in judged:
         if j.accepted:
             pooled.setdefault(name_key(j.cand.name), []).append(j)
-    out = []
+    out: list = []
     for key, js in pooled.items():
         relation = _relation(js, key in own or any(name_key(j.cand.surface) in own for j in js))
         if relation is None:

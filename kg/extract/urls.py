@@ -18,10 +18,27 @@ URL_RE = re.compile(
 )
 TRAILING = ".,;:!?'\"*"
 PAIRS = {")": "(", "]": "[", "}": "{"}
-CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "anonymous.4open.science",
-              "codeberg.org", "git.io"}
-GITHUB_RESERVED = {"orgs", "topics", "features", "sponsors", "marketplace", "apps", "about",
-                   "settings", "collections", "explore", "trending"}
+CODE_HOSTS = {
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "anonymous.4open.science",
+    "codeberg.org",
+    "git.io",
+}
+GITHUB_RESERVED = {
+    "orgs",
+    "topics",
+    "features",
+    "sponsors",
+    "marketplace",
+    "apps",
+    "about",
+    "settings",
+    "collections",
+    "explore",
+    "trending",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,27 +65,50 @@ def _with_scheme(url: str) -> str:
     return url if re.match(r"^[a-z]+://", url, re.I) else "https://" + url
 
 
-def canonical_url(url: str) -> tuple[str, bool]:
-    """(canonical form, is it source code?) for one URL as written."""
+def _trim(url: str) -> str:
+    """Strip trailing punctuation and slashes until neither is left ("…/data./" → "…/data")."""
+    while True:
+        trimmed = strip_trailing(url).rstrip("/")
+        if trimmed == url:
+            return url
+        url = trimmed
+
+
+def canonical_url(url: str) -> tuple[str, bool] | None:
+    """(canonical form, is it source code?) for one URL as written; None if it has no host.
+
+    A malformed host ("https://[a.b", "https:///x", a bad port) is not a link worth storing,
+    and must not abort a build: it is skipped.
+    """
     full = _with_scheme(url)
-    parts = urlsplit(full)
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        parts = urlsplit(full)
+        port = parts.port
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower().rstrip(".")
+    if "." not in host:
+        return None
+    bare = host.removeprefix("www.")
     segments = [s for s in parts.path.split("/") if s]
-    if host == "github.com" and len(segments) >= 2 and segments[0].lower() not in GITHUB_RESERVED:
-        repo = segments[1].removesuffix(".git")
+    if bare == "github.com" and len(segments) >= 2 and segments[0].lower() not in GITHUB_RESERVED:
+        repo = _trim(segments[1]).removesuffix(".git")
         return f"https://github.com/{segments[0]}/{repo}", True
-    if host == "gitlab.com" and segments:
-        path = "/".join(segments).split("/-/", 1)[0].removesuffix(".git")
+    if bare == "gitlab.com" and segments:
+        path = _trim("/".join(segments).split("/-/", 1)[0]).removesuffix(".git")
         return f"https://gitlab.com/{path}", len(path.split("/")) >= 2
-    if host == "bitbucket.org" and len(segments) >= 2:
-        return f"https://bitbucket.org/{segments[0]}/{segments[1].removesuffix('.git')}", True
-    if host == "anonymous.4open.science" and len(segments) >= 2 and segments[0] == "r":
-        return f"https://anonymous.4open.science/r/{segments[1]}", True
-    if host in CODE_HOSTS and host not in {"github.com", "gitlab.com"}:
-        return full.rstrip("/"), True
-    if parts.path in ("", "/"):
-        return f"{parts.scheme}://{parts.netloc}", False
-    return full.rstrip("/"), False
+    if bare == "bitbucket.org" and len(segments) >= 2:
+        return (
+            f"https://bitbucket.org/{segments[0]}/{_trim(segments[1]).removesuffix('.git')}",
+            True,
+        )
+    if bare == "anonymous.4open.science" and len(segments) >= 2 and segments[0] == "r":
+        return f"https://anonymous.4open.science/r/{_trim(segments[1])}", True
+    netloc = host + (f":{port}" if port else "")
+    if parts.path.strip("/") == "" and not parts.query:
+        return f"{parts.scheme}://{netloc}", False
+    rest = _trim(full.split(parts.netloc, 1)[1])
+    return f"{parts.scheme}://{netloc}{rest}", bare in CODE_HOSTS - {"github.com", "gitlab.com"}
 
 
 _HINTS = ("://", "www.", ".com", ".io", ".org", ".co", ".science", ".ly", ".net", ".ai")
@@ -82,6 +122,7 @@ def find_urls(text: str) -> list[FoundUrl]:
         url = strip_trailing(m.group(0))
         if "." not in url.split("://", 1)[-1]:
             continue
-        canonical, is_code = canonical_url(url)
-        found.append(FoundUrl(m.start(), m.start() + len(url), url, canonical, is_code))
+        canonical = canonical_url(url)
+        if canonical is not None:
+            found.append(FoundUrl(m.start(), m.start() + len(url), url, *canonical))
     return found

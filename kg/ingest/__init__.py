@@ -41,7 +41,13 @@ READERS.register("pwc", "kg.ingest.pwc:READER")
 
 #: Order in which content sniffing tries the readers: most specific first.
 SNIFF_ORDER: list[str] = [
-    "arxiv-atom", "arxiv-snapshot", "openalex", "semantic-scholar", "pwc", "jsonl", "daily-papers",
+    "arxiv-atom",
+    "arxiv-snapshot",
+    "openalex",
+    "semantic-scholar",
+    "pwc",
+    "jsonl",
+    "daily-papers",
 ]
 
 SKIPPED_NAMES = {".DS_Store", "README", "README.md", "LICENSE"}

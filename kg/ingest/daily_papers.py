@@ -9,7 +9,7 @@ after its title.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kg.errors import InputError
@@ -32,7 +32,7 @@ class DailyPapersReader:
     def sniff(self, head: str, path: Path) -> bool:
         return "Get trending papers" in head or "byAK and the research community" in head
 
-    def read(self, path: Path, on_bad) -> Iterator[Paper]:  # type: ignore[no-untyped-def]
+    def read(self, path: Path, on_bad: Callable[[InputError], None]) -> Iterator[Paper]:
         title: tuple[int, str] | None = None
         for lineno, line in iter_lines(path):
             text = GLUED_PREFIX.sub("", line.strip())
@@ -49,8 +49,12 @@ class DailyPapersReader:
                 on_bad(InputError(f"{path}:{title[0]}: title {title[1][:60]!r} has no abstract"))
                 title = (lineno, text)
                 continue
-            yield Paper(id=paper_id(title=title[1]), title=title[1], abstract=text,
-                        source=f"{path.name}:{title[0]}")
+            yield Paper(
+                id=paper_id(title=title[1]),
+                title=title[1],
+                abstract=text,
+                source=f"{path.name}:{title[0]}",
+            )
             title = None
         if title is not None:
             on_bad(InputError(f"{path}:{title[0]}: title {title[1][:60]!r} has no abstract"))

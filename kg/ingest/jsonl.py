@@ -7,7 +7,7 @@ Accepts ``title`` plus ``abstract``/``summary``/``text``, and ids from ``arxiv_i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,17 +34,23 @@ class JsonlReader:
         first_line = head.lstrip().split("\n", 1)[0]
         return first_line.startswith("{") and '"title"' in first_line
 
-    def read(self, path: Path, on_bad) -> Iterator[Paper]:  # type: ignore[no-untyped-def]
+    def read(self, path: Path, on_bad: Callable[[InputError], None]) -> Iterator[Paper]:
         for lineno, line in iter_lines(path):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                on_bad(InputError(f"{path}:{lineno}: malformed JSON ({exc.msg} at column {exc.colno})"))
+                on_bad(
+                    InputError(f"{path}:{lineno}: malformed JSON ({exc.msg} at column {exc.colno})")
+                )
                 continue
             if not isinstance(record, dict):
-                on_bad(InputError(f"{path}:{lineno}: expected a JSON object, got {type(record).__name__}"))
+                on_bad(
+                    InputError(
+                        f"{path}:{lineno}: expected a JSON object, got {type(record).__name__}"
+                    )
+                )
                 continue
             title = first(record, ("title",))
             abstract = first(record, ABSTRACT_KEYS)
@@ -58,8 +64,12 @@ class JsonlReader:
             doi = first(record, ("doi",))
             yield Paper(
                 id=paper_id(title=title, arxiv_id=arxiv or None, doi=doi or None),
-                title=title, abstract=abstract, date=first(record, DATE_KEYS) or None,
-                source=f"{path.name}:{lineno}", arxiv_id=arxiv or None, doi=doi or None,
+                title=title,
+                abstract=abstract,
+                date=first(record, DATE_KEYS) or None,
+                source=f"{path.name}:{lineno}",
+                arxiv_id=arxiv or None,
+                doi=doi or None,
             )
 
 

@@ -18,12 +18,12 @@ GZIP_MAGIC = b"\x1f\x8b"
 HEAD_BYTES = 8192
 
 
-def _open_binary(path: Path) -> IO[bytes]:
+def open_binary(path: Path) -> IO[bytes]:
     try:
         raw = path.open("rb")
         if raw.read(2) == GZIP_MAGIC:
             raw.close()
-            return gzip.open(path, "rb")
+            return gzip.open(path, "rb")  # type: ignore[return-value]
         raw.seek(0)
         return raw
     except OSError as exc:
@@ -33,7 +33,7 @@ def _open_binary(path: Path) -> IO[bytes]:
 def read_head(path: Path, size: int = HEAD_BYTES) -> str:
     """The first ``size`` bytes decoded leniently: enough to sniff a format."""
     try:
-        with _open_binary(path) as fh:
+        with open_binary(path) as fh:
             data = fh.read(size)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise InputError(f"{path}: truncated or corrupt gzip ({exc})") from None
@@ -48,7 +48,7 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     """(1-based line number, line without newline), strict UTF-8, BOM and CR dropped."""
     lineno = 0
     try:
-        with _open_binary(path) as fh:
+        with open_binary(path) as fh:
             for lineno, raw in enumerate(fh, start=1):
                 if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]

@@ -8,32 +8,33 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
-_ACRONYM_PLURAL = re.compile(r"^(.*[A-Z0-9]{2,})s$")
-_WORD_PLURAL = re.compile(r"^(.*[a-z]{3,}[^su])s$")
+_NOT_PLURAL = ("ss", "us", "is", "as", "os", "ys")
 
 
-def singular(name: str) -> str:
-    """Drop an English plural 's' where it is safe: acronyms (GANs) and lowercase words."""
-    m = _ACRONYM_PLURAL.match(name)
-    if m:
-        return m.group(1)
-    last = name.rsplit(" ", 1)[-1]
-    if last.islower() and _WORD_PLURAL.match(last):
-        return name[:-1]
-    return name
+def singular(key: str) -> str:
+    """Drop an English plural 's' from a key ("gans", "imagenets", "datasets").
+
+    It works on the folded, joined key, so it is case- and separator-blind and idempotent:
+    what it leaves never ends in a strippable 's' ("class", "corpus", "atlas" stay whole).
+    """
+    if len(key) >= 4 and key.endswith("s") and not key.endswith(_NOT_PLURAL):
+        return key[:-1]
+    return key
 
 
 @lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Case-, hyphen-, space- and plural-insensitive key ("ImageNet 1K" = "imagenet-1k")."""
-    text = unicodedata.normalize("NFKC", name).strip()
-    text = singular(text)
-    return _NON_ALNUM.sub("", text.casefold())
+    text = unicodedata.normalize("NFKC", name).casefold()
+    return singular(_NON_ALNUM.sub("", text))
 
 
 def url_key(url: str) -> str:
     """Scheme-, www-, case- and trailing-slash-insensitive key of a URL."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # a malformed [IPv6] host: no parts to normalise
+        return url.strip().lower()
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = parts.path.rstrip("/")
     if path.endswith(".git"):

@@ -15,7 +15,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
-from kg.errors import QueryError, StoreError
+from kg.errors import QueryError, StoreError, UsageError
 from kg.model import Entity, PaperExtraction
 from kg.store.base import Stats, Table
 from kg.store.rdf_mapping import P, entity_quads, paper_quads, read_paper_graph
@@ -197,13 +197,18 @@ class OxigraphStore:
                 yield read_paper_graph(quads, entities)
 
     def query(self, text: str, params: dict[str, Any] | None = None) -> Table:
-        subs = {Variable(k): _to_term(v) for k, v in (params or {}).items()}
+        try:
+            subs = {Variable(k): _to_term(v) for k, v in (params or {}).items()}
+        except ValueError as exc:
+            raise UsageError(f"bad query parameter ({exc}): {sorted(params or {})}") from None
         try:
             result = self._store.query(
                 text, prefixes=PREFIXES, substitutions=subs, use_default_graph_as_union=True
             )
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except (RuntimeError, ValueError) as exc:  # e.g. a --param naming no projected variable
+            raise QueryError(f"SPARQL query rejected: {exc}") from None
         if isinstance(result, bool) or not hasattr(result, "variables"):
             if hasattr(result, "__bool__") and not hasattr(result, "__iter__"):
                 return Table(["result"], [(bool(result),)])

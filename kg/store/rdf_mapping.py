@@ -120,7 +120,7 @@ def paper_quads(base: str, ex: PaperExtraction) -> Iterator[Quad]:
         o = NamedNode(entity_iri(base, m.entity.kind, m.entity.key))
         rel = RELATION_NODE[m.relation]
         yield Quad(s, rel, o, g)
-        ev = NamedNode(evidence_iri(base, paper.id, m.relation, m.entity.key, m.evidence.start))
+        ev = NamedNode(evidence_iri(base, paper.id, m.relation, m.entity.key, m.evidence))
         yield Quad(ev, RDF_TYPE, EVIDENCE_NODE, g)
         yield Quad(ev, P["subject"], s, g)
         yield Quad(ev, P["predicate"], rel, g)

@@ -1,0 +1,309 @@
+"""Scale benchmark: extraction rate, build time and memory, query latency, incremental adds.
+
+For each corpus size (synthetic arXiv snapshots from generate_corpus.py):
+
+* extraction abstracts/s on one core: kg's Extractor beside the floor peer, a bare
+  ``spacy.blank("en")`` tokenizer over the same abstracts (what any spaCy pipeline pays);
+* ``build()`` into a fresh embedded store, in a child process: wall time, peak RSS of the
+  child and its workers together (sampled), store size on disk (after the +1k build has
+  reopened it, so RocksDB's write-ahead log is in its tables; per paper over n + 1k);
+* latency of every named query (SPARQL, most frequent entity as argument), p50/p95;
+* incremental add of 1k new papers to the built store; growth = time per paper relative
+  to the previous size (1.0 = linear).
+
+    python benchmarks/build_scale.py                 # 1k, 10k, 100k
+    python benchmarks/build_scale.py --full          # and 1M
+    python benchmarks/build_scale.py --sizes 1000    # quick
+    python benchmarks/build_scale.py --profile-store 2000   # where upsert time goes
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from itertools import islice
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate_corpus import write_corpus  # noqa: E402
+from kg.build import Limits, batched, build, checked_papers, scan  # noqa: E402
+from kg.ingest import SkipCounter, iter_papers  # noqa: E402
+from kg.query import QUERIES, run_named  # noqa: E402
+from kg.store.oxigraph import OxigraphStore  # noqa: E402
+
+RATE_SAMPLE = 5_000  # abstracts timed for the per-core rate (the rate does not grow with N)
+QUERY_REPS = 5
+INCREMENT = 1_000
+TARGETS = "targets: ≥1,000 abstracts/s/core; 1M build <30 min, <4 GB; query p50 <50 ms; +1k <10 s"
+
+
+# -- child process: one build ------------------------------------------------------------
+def build_with_workers(sources: list[str], store: OxigraphStore, workers: int) -> int:
+    """Prototype of ``build(..., workers=N)``: hash check in this process, extraction on a
+    pool, upsert here in the same batches. Returns papers written."""
+    from kg.extract.parallel import extract_parallel
+
+    limits = Limits()
+    scan(sources, None, limits)
+
+    def todo():  # type: ignore[no-untyped-def]
+        for batch in batched(checked_papers(sources, None, limits, SkipCounter()), 512):
+            known = store.content_hashes([p.id for p in batch])
+            yield from (p for p in batch if known.get(p.id) != p.content_hash)
+
+    written = 0
+    for batch in batched(extract_parallel(todo(), workers), limits.batch_size):
+        store.upsert(batch)
+        written += len(batch)
+    return written
+
+
+def child_build(db: str, sources: list[str], workers: int) -> None:
+    start = time.perf_counter()
+    with OxigraphStore(db) as store:
+        if workers > 1:
+            written = build_with_workers(sources, store, workers)
+        else:
+            written = build(sources, store).papers_written
+    print(json.dumps({"seconds": time.perf_counter() - start, "written": written}))
+
+
+def measured_build(db: Path, sources: list[Path], workers: int = 1) -> dict[str, float]:
+    """Run a build in a child; wall time, written papers and peak RSS of its process tree."""
+    cmd = [sys.executable, __file__, "--child-build", str(db), "--workers", str(workers)]
+    proc = subprocess.Popen([*cmd, *map(str, sources)], stdout=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        parent = psutil.Process(proc.pid)
+        while not done.wait(0.2):
+            try:
+                tree = [parent, *parent.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    done.set()
+    sampler.join()
+    if proc.returncode:
+        raise SystemExit(f"child build failed ({proc.returncode})")
+    result = json.loads(out.strip().splitlines()[-1])
+    return {**result, "peak_mb": peak / 2**20}
+
+
+def _du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+# -- in-process measurements ---------------------------------------------------------------
+def extraction_rates(corpus: Path, n: int) -> tuple[float, float]:
+    """(kg Extractor, bare blank("en") tokenizer) abstracts/s on one process."""
+    import spacy
+
+    from kg.extract import Extractor
+
+    papers = list(islice(iter_papers([corpus]), n))
+    extractor = Extractor()
+    start = time.perf_counter()
+    for _ in extractor.extract(papers):
+        pass
+    kg_rate = len(papers) / (time.perf_counter() - start)
+    nlp = spacy.blank("en")
+    start = time.perf_counter()
+    for _ in nlp.pipe((p.abstract for p in papers), batch_size=256):
+        pass
+    return kg_rate, len(papers) / (time.perf_counter() - start)
+
+
+def _most_frequent(store: OxigraphStore, kind: str, prop: str) -> str:
+    table = store.query(
+        f"SELECT ?key (COUNT(*) AS ?n) WHERE {{ ?p kg:{prop} ?e . ?e a kg:{kind} ; kg:key ?key }}"
+        " GROUP BY ?key ORDER BY DESC(?n) LIMIT 1"
+    )
+    return str(table.rows[0][0]) if table.rows else "none"
+
+
+def query_latencies(db: Path) -> tuple[float, float, str]:
+    """p50 and p95 (ms) over all named queries × reps, and the slowest query's name/p50."""
+    store = OxigraphStore(db, read_only=True)
+    args = {
+        "dataset": _most_frequent(store, "Dataset", "evaluatedOn"),
+        "method": _most_frequent(store, "Method", "uses"),
+        "task": _most_frequent(store, "Task", "addresses"),
+    }
+    samples: list[float] = []
+    per_query: dict[str, float] = {}
+    for name in QUERIES.names():
+        params = {p.name for p in QUERIES.get(name).params}
+        query_args = {k: v for k, v in args.items() if k in params}
+        run_named(store, name, query_args)  # warm-up
+        times = []
+        for _ in range(QUERY_REPS):
+            start = time.perf_counter()
+            run_named(store, name, query_args)
+            times.append((time.perf_counter() - start) * 1000)
+        samples.extend(times)
+        per_query[name] = statistics.median(times)
+    del store
+    slowest = max(per_query, key=per_query.__getitem__)
+    q = statistics.quantiles(samples, n=20)
+    return statistics.median(samples), q[18], f"{slowest} {per_query[slowest]:.0f} ms"
+
+
+def profile_store(corpus_path: Path, n: int, workdir: Path) -> list[str]:
+    """Where an upsert's time goes, and what pyoxigraph's bulk loader would save."""
+    from pyoxigraph import Store
+
+    from kg.extract import Extractor
+
+    exs = list(Extractor().extract(islice(iter_papers([corpus_path]), 2 * n)))
+    db = workdir / "db-profile"
+    shutil.rmtree(db, ignore_errors=True)
+    store = OxigraphStore(db)
+    store.upsert(exs[:n])  # the batch under test lands on a store that already has papers
+    quads: list = []
+    real = store._store
+
+    class Capture:  # stands in for the RocksDB store: keeps the quads upsert would write
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(real, name)
+
+        def extend(self, batch) -> None:  # type: ignore[no-untyped-def]
+            quads.extend(batch)
+
+    store._store = Capture()  # type: ignore[assignment]
+    start = time.perf_counter()
+    store.upsert(exs[n:])
+    python_s = time.perf_counter() - start
+    store._store = real
+    start = time.perf_counter()
+    real.extend(quads)
+    extend_s = time.perf_counter() - start
+    bulk = Store(str(workdir / "db-profile-bulk"))
+    start = time.perf_counter()
+    bulk.bulk_extend(quads)
+    bulk_s = time.perf_counter() - start
+    evidence = sum(1 for q in quads if "/evidence/" in q.subject.value)
+    mentions = sum(len(ex.mentions) for ex in exs[n:])
+    store.close()
+    del bulk
+    for path in (db, workdir / "db-profile-bulk"):
+        shutil.rmtree(path, ignore_errors=True)
+    per = 1000 / n
+    return [
+        f"upsert of {n:,} papers ({len(quads):,} quads, {len(quads) / n:.0f}/paper, "
+        f"{mentions / n:.1f} mentions/paper), s per 1k papers:",
+        f"  Python side (paper_quads, entity look-ups): {python_s * per:.2f}",
+        f"  Store.extend (one RocksDB transaction):    {extend_s * per:.2f}",
+        f"  Store.bulk_extend of the same quads:       {bulk_s * per:.2f}",
+        f"  evidence reification quads: {evidence / len(quads):.0%} of all "
+        f"({evidence / max(mentions, 1):.1f} per mention)",
+    ]
+
+
+# -- driver ----------------------------------------------------------------------------------
+def corpus(workdir: Path, n: int, first: int = 0, tag: str = "") -> Path:
+    path = workdir / f"corpus-{n}{tag}.jsonl"
+    if not path.exists():
+        write_corpus(n, path, seed=13 + first, first=first)
+    return path
+
+
+def run(sizes: list[int], workdir: Path, compare_workers: int) -> list[str]:
+    lines = [
+        f"{'papers':>9} {'kg/s/core':>9} {'floor/s':>8} {'build s':>8} {'papers/s':>8} "
+        f"{'peak MB':>8} {'store MB':>8} {'KB/paper':>8} {'q p50 ms':>8} {'q p95 ms':>8} "
+        f"{'+1k s':>6} {'growth':>6}  slowest query (p50)"
+    ]
+    print(lines[0], flush=True)
+    extra = corpus(workdir, INCREMENT, first=10_000_000, tag="-new")
+    previous: float | None = None
+    for n in sizes:
+        src = corpus(workdir, n)
+        kg_rate, floor_rate = extraction_rates(src, min(n, RATE_SAMPLE))
+        db = workdir / f"db-{n}"
+        shutil.rmtree(db, ignore_errors=True)
+        b = measured_build(db, [src])
+        p50, p95, slowest = query_latencies(db)
+        inc = measured_build(db, [extra])
+        store_mb = _du(db) / 2**20  # after a reopen: RocksDB's log is replayed into tables
+        per_paper = b["seconds"] / n
+        growth = f"{per_paper / previous:.2f}" if previous else "-"
+        previous = per_paper
+        lines.append(
+            f"{n:>9,} {kg_rate:>9,.0f} {floor_rate:>8,.0f} {b['seconds']:>8,.1f} "
+            f"{n / b['seconds']:>8,.0f} {b['peak_mb']:>8,.0f} {store_mb:>8,.0f} "
+            f"{store_mb * 1024 / (n + INCREMENT):>8,.1f} {p50:>8,.1f} {p95:>8,.1f} "
+            f"{inc['seconds']:>6,.1f} {growth:>6}  {slowest}"
+        )
+        print(lines[-1], flush=True)
+        shutil.rmtree(db, ignore_errors=True)
+    if compare_workers:
+        src = corpus(workdir, compare_workers)
+        times = {}
+        for workers in (1, 2):
+            db = workdir / f"db-w{workers}"
+            shutil.rmtree(db, ignore_errors=True)
+            times[workers] = measured_build(db, [src], workers)
+            shutil.rmtree(db, ignore_errors=True)
+        w1, w2 = times[1], times[2]
+        lines.append(
+            f"build {compare_workers:,} papers: --workers 1 {w1['seconds']:.1f} s "
+            f"({w1['peak_mb']:.0f} MB), --workers 2 {w2['seconds']:.1f} s "
+            f"({w2['peak_mb']:.0f} MB): speed-up {w1['seconds'] / w2['seconds']:.2f}x"
+        )
+        print(lines[-1], flush=True)
+    load = os.getloadavg()[0]
+    lines.append(f"{TARGETS}; load average at end {load:.1f} on {os.cpu_count()} CPUs")
+    print(lines[-1])
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated sizes")
+    parser.add_argument("--full", action="store_true", help="add 1,000,000 papers")
+    parser.add_argument("--workers-compare", type=int, default=10_000, metavar="N",
+                        help="build N papers with 1 and 2 workers (0: skip)")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/kg-bench"))
+    parser.add_argument("--out", type=Path, help="also write the table here")
+    parser.add_argument("--profile-store", type=int, metavar="N",
+                        help="only profile an upsert of N papers onto a store holding N")
+    parser.add_argument("--child-build", metavar="DB", help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("sources", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_build:
+        child_build(args.child_build, args.sources, args.workers)
+        return
+    sizes = [int(s) for s in args.sizes.split(",")] + ([1_000_000] if args.full else [])
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.profile_store:
+        src = corpus(args.workdir, 10_000)
+        lines = profile_store(src, args.profile_store, args.workdir)
+        print("\n".join(lines))
+    else:
+        lines = run(sizes, args.workdir, args.workers_compare)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

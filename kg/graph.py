@@ -1,0 +1,163 @@
+"""Extractions as a networkx graph: the shape notebooks analyse and the viewer draws.
+
+One ``MultiDiGraph``: a node per paper (keyed by ``Paper.id``) and per entity (keyed by
+``Entity.id``), one edge per (paper, entity, relation) keyed by the relation name, carrying
+every piece of evidence for it. Plain attribute values (str, list, dict) keep the graph
+picklable and JSON-friendly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import Any, NamedTuple
+
+import networkx as nx
+
+from kg.errors import UsageError
+from kg.model import EntityKind, Paper, PaperExtraction
+
+PAPER = "Paper"
+_URL_KINDS = {EntityKind.CODE, EntityKind.URL}
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address, else None: only those may become links."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+def paper_url(paper: Paper) -> str | None:
+    """The paper's landing page: arXiv abstract, else the source URL, else its DOI."""
+    if paper.arxiv_id:
+        return f"https://arxiv.org/abs/{paper.arxiv_id}"
+    if web_url(paper.url):
+        return web_url(paper.url)
+    if paper.doi:
+        return f"https://doi.org/{paper.doi}"
+    return None
+
+
+def to_networkx(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
+    """Papers and entities as nodes, mentions as evidence-carrying edges.
+
+    Node attributes: ``kind`` ("Paper" or an EntityKind value), ``label`` (= ``name``),
+    ``title`` (papers), ``date``, ``surface_forms`` (entities), ``url``, ``key``.
+    Edge attributes: ``relation`` and ``evidence``, a list of dicts with ``sentence``
+    (``abstract[sentence_start:sentence_end]``), ``surface``, ``start``, ``end``,
+    ``extractor``. A paper seen twice keeps the later record's attributes.
+    """
+    graph = nx.MultiDiGraph()
+    for ex in extractions:
+        paper = ex.paper
+        graph.add_node(
+            paper.id,
+            kind=PAPER,
+            label=paper.title,
+            name=paper.title,
+            title=paper.title,
+            date=paper.date,
+            url=paper_url(paper),
+            source=paper.source,
+            arxiv_id=paper.arxiv_id,
+            doi=paper.doi,
+            authors=list(paper.authors),
+            releases_code=ex.releases_code,
+        )
+        for mention in ex.mentions:
+            entity, ev = mention.entity, mention.evidence
+            if entity.id not in graph:
+                url = web_url(entity.name) if entity.kind in _URL_KINDS else None
+                graph.add_node(
+                    entity.id,
+                    kind=entity.kind.value,
+                    label=entity.name,
+                    name=entity.name,
+                    key=entity.key,
+                    url=url,
+                    surface_forms=[],
+                )
+            forms = graph.nodes[entity.id]["surface_forms"]
+            if mention.surface not in forms:
+                forms.append(mention.surface)
+            relation = mention.relation.value
+            if not graph.has_edge(paper.id, entity.id, relation):
+                graph.add_edge(paper.id, entity.id, key=relation, relation=relation, evidence=[])
+            evidence = graph.edges[paper.id, entity.id, relation]["evidence"]
+            record = {
+                "sentence": paper.abstract[ev.sentence_start : ev.sentence_end].strip(),
+                "surface": mention.surface,
+                "start": ev.start,
+                "end": ev.end,
+                "extractor": ev.extractor,
+            }
+            if record not in evidence:
+                evidence.append(record)
+    return graph
+
+
+def neighbourhood(
+    graph: nx.MultiDiGraph, node: str | Iterable[str], hops: int = 1
+) -> nx.MultiDiGraph:
+    """Nodes within ``hops`` of ``node`` (or of any of several), ignoring edge direction.
+
+    Papers link only to entities, so 1 hop from a paper is its entities and 2 hops adds
+    the papers sharing them.
+    """
+    centres = [node] if isinstance(node, str) else list(node)
+    missing = [c for c in centres if c not in graph]
+    if missing:
+        raise UsageError(f"no node {missing[0]!r} in the graph")
+    if hops < 0:
+        raise UsageError(f"hops must be 0 or more, not {hops}")
+    undirected = graph.to_undirected(as_view=True)
+    keep: set[str] = set()
+    for centre in centres:
+        keep.update(nx.single_source_shortest_path_length(undirected, centre, cutoff=hops))
+    return graph.subgraph(keep).copy()
+
+
+class Cut(NamedTuple):
+    """A graph cut down to a node budget, and what the cut left out."""
+
+    graph: nx.MultiDiGraph
+    dropped_nodes: int
+    dropped_edges: int
+
+
+def _neighbours(graph: nx.MultiDiGraph, node: Any) -> set[Any]:
+    return set(graph.predecessors(node)) | set(graph.successors(node))
+
+
+def top_k(graph: nx.MultiDiGraph, max_nodes: int, *, keep: Collection[Any] = ()) -> Cut:
+    """The ``max_nodes`` best-connected nodes (``keep`` first, in order), and what was cut.
+
+    Nodes rank by *shared* degree, the neighbours that link to something else too, then
+    by degree: most entities are named by one paper only, and ranking by plain degree
+    keeps papers while cutting all their one-off entities, leaving isolated dots.
+    ``keep`` lets a caller rank by relevance (query answers, the node in focus) first.
+    Ties go by node id so the same graph always gives the same cut.
+    """
+    if max_nodes < 0:
+        raise UsageError(f"max_nodes must be 0 or more, not {max_nodes}")
+    if graph.number_of_nodes() <= max_nodes:
+        return Cut(graph, 0, 0)
+    pinned = [n for n in dict.fromkeys(keep) if n in graph]
+    pinned_set = set(pinned)
+    leaves = {n for n in graph if len(_neighbours(graph, n)) <= 1}
+
+    def rank(n: Any) -> tuple[int, int, str]:
+        shared = len(_neighbours(graph, n) - leaves)
+        return (-shared, -graph.degree(n), str(n))
+
+    rest = sorted((n for n in graph if n not in pinned_set), key=rank)
+    chosen = (pinned + rest)[:max_nodes]
+    sub = graph.subgraph(chosen).copy()
+    return Cut(
+        sub,
+        graph.number_of_nodes() - sub.number_of_nodes(),
+        graph.number_of_edges() - sub.number_of_edges(),
+    )
+
+
+__all__ = ["PAPER", "Cut", "neighbourhood", "paper_url", "to_networkx", "top_k", "web_url"]

@@ -1,0 +1,330 @@
+"""One self-contained HTML page per graph: vis-network inlined, data as inert JSON.
+
+pyvis supplies the vis-network data model (``Network.add_node``/``add_edge``), the physics
+options (``Network.force_atlas_2based``) and the vis-network 9.1.2 build it ships in its
+wheel. Its own template is not used: it links Bootstrap from a CDN even with
+``cdn_resources="in_line"``, writes ``lib/`` into the cwd with ``"local"``, and puts
+``heading`` and link-mode titles into the page as raw HTML. Our template inlines every
+script, embeds the graph in ``<script type="application/json">`` and builds tooltips with
+``textContent``, under a Content-Security-Policy that allows no network access and only
+the page's own scripts (by hash), so injected markup can neither run nor fetch.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pyvis.network import Network
+
+from kg.graph import PAPER, top_k
+from kg.model import EntityKind, Relation
+
+#: Node kind → (vis shape, colour, legend glyph). Shapes draw the label outside, so
+#: ``value`` (degree) scales them.
+KIND_STYLE: dict[str, tuple[str, str, str]] = {
+    PAPER: ("dot", "#4e79a7", "●"),
+    EntityKind.METHOD.value: ("diamond", "#f28e2b", "◆"),
+    EntityKind.DATASET.value: ("square", "#59a14f", "■"),
+    EntityKind.TASK.value: ("triangle", "#b07aa1", "▲"),
+    EntityKind.METRIC.value: ("triangleDown", "#c9a227", "▼"),
+    EntityKind.CODE.value: ("star", "#e15759", "★"),
+    EntityKind.URL.value: ("hexagon", "#9c755f", "⬢"),
+}
+OTHER_STYLE = ("dot", "#999999", "●")
+
+RELATION_COLOUR: dict[str, str] = {
+    Relation.PROPOSES.value: "#e66101",
+    Relation.USES.value: "#f5b041",
+    Relation.INTRODUCES.value: "#1a9850",
+    Relation.EVALUATED_ON.value: "#66bd63",
+    Relation.USES_DATASET.value: "#a6d96a",
+    Relation.ADDRESSES.value: "#8073ac",
+    Relation.REPORTS_METRIC.value: "#c9a227",
+    Relation.RELEASES_CODE.value: "#d7191c",
+    Relation.LINKS_TO.value: "#8c6d31",
+}
+
+LABEL_CHARS = 40  # longer names are cut on the canvas; tooltips show them whole
+EVIDENCE_PER_EDGE = 3  # sentences carried per edge: enough to judge, bounded page size
+BIG_GRAPH = 300  # above this many nodes: straight edges, no improved layout, hide on drag
+
+_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_JSON_UNSAFE = re.compile("[<>&\u2028\u2029]")
+_SLOT = re.compile(r"\{\{([A-Z_]+)\}\}")
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
+
+
+@dataclass
+class ViewResult:
+    """A rendered page and what it shows; displays inline in notebooks."""
+
+    html: str = field(repr=False)
+    path: Path | None
+    nodes: int
+    edges: int
+    dropped_nodes: int = 0
+    dropped_edges: int = 0
+    message: str = ""
+
+    def _repr_html_(self) -> str:
+        return iframe(self.html)
+
+
+def iframe(page: str, height: int = 640) -> str:
+    """The page in a sandboxed ``srcdoc`` iframe: its scripts and CSS cannot reach the notebook."""
+    return (
+        f'<iframe srcdoc="{html.escape(page, quote=True)}" '
+        f'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+        f'style="width:100%;height:{height}px;border:1px solid #ddd"></iframe>'
+    )
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that cannot end its ``<script>`` element or a JS string, whatever the data."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _JSON_UNSAFE.sub(lambda m: _JSON_ESCAPES[m.group()], text)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+def stabilisation_iterations(nodes: int) -> int:
+    """Layout steps before physics stops: a step costs ~O(n log n), so fewer for big graphs.
+
+    600 settles a few hundred nodes; 2,000 nodes get 100, which already untangles the
+    paper stars (benchmarks/view_stabilise.py measures the wait).
+    """
+    return max(100, min(600, 200_000 // max(nodes, 1)))
+
+
+def build_network(graph: nx.MultiDiGraph) -> Network:
+    """The graph as a pyvis Network: vis node/edge records, groups and physics options."""
+    net = Network(directed=True)
+    big = graph.number_of_nodes() > BIG_GRAPH
+    for node, attrs in graph.nodes(data=True):
+        kind = str(attrs.get("kind", ""))
+        name = str(attrs.get("name") or attrs.get("label") or node)
+        shape = KIND_STYLE.get(kind, OTHER_STYLE)[0]
+        net.add_node(
+            str(node),
+            label=_short(name),
+            shape=shape,
+            group=kind,
+            value=graph.degree(node),
+            kind=kind,
+            name=name,
+            date=attrs.get("date"),
+            forms=[f for f in attrs.get("surface_forms", []) if f != name],
+            url=attrs.get("url"),
+            degree=graph.degree(node),
+        )
+    for i, (src, dst, attrs) in enumerate(graph.edges(data=True)):
+        relation = str(attrs.get("relation", ""))
+        evidence = attrs.get("evidence", [])
+        net.add_edge(
+            str(src),
+            str(dst),
+            id=f"e{i}",
+            label=relation.lower().replace("_", " "),
+            relation=relation,
+            color=RELATION_COLOUR.get(relation, "#999999"),
+            evidence=[
+                {"sentence": e.get("sentence", ""), "extractor": e.get("extractor", "")}
+                for e in evidence[:EVIDENCE_PER_EDGE]
+            ],
+            more=max(0, len(evidence) - EVIDENCE_PER_EDGE),
+        )
+    net.force_atlas_2based(
+        gravity=-60,
+        central_gravity=0.01,
+        spring_length=90,
+        spring_strength=0.08,
+        damping=0.5,
+        overlap=0,
+    )
+    net.options.physics.enabled = graph.number_of_nodes() > 0
+    net.options.physics.stabilization.iterations = stabilisation_iterations(graph.number_of_nodes())
+    net.options.physics.stabilization.updateInterval = 25
+    net.options.edges.smooth.enabled = not big
+    net.options.edges.smooth.type = "continuous"
+    return net
+
+
+def vis_options(net: Network, graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """pyvis's options plus what pyvis has no setter for: groups, scaling, hover."""
+    big = graph.number_of_nodes() > BIG_GRAPH
+    options: dict[str, Any] = json.loads(net.options.to_json())
+    options["physics"]["minVelocity"] = 1.0
+    options["edges"].update(
+        arrows={"to": {"enabled": True, "scaleFactor": 0.5}},
+        width=1.2,
+        font={"size": 9, "color": "#555", "strokeWidth": 2, "align": "middle"},
+        color={"inherit": False},
+    )
+    options["nodes"] = {
+        "scaling": {
+            "min": 6,
+            "max": 36,
+            "label": {"enabled": True, "min": 11, "max": 16, "drawThreshold": 6},
+        },
+        "font": {"size": 12, "face": "system-ui, sans-serif"},
+        "borderWidth": 1,
+    }
+    options["groups"] = {
+        kind: {"shape": s, "color": {"background": c, "border": "#333"}}
+        for kind, (s, c, _glyph) in KIND_STYLE.items()
+    }
+    options["layout"] = {"randomSeed": 7, "improvedLayout": not big}
+    options["interaction"].update(
+        hover=True, tooltipDelay=150, hideEdgesOnDrag=big, hideEdgesOnZoom=big, multiselect=False
+    )
+    return options
+
+
+@cache
+def _asset(package: str, name: str) -> str:
+    return _SOURCE_MAP.sub("", files(package).joinpath(name).read_text(encoding="utf-8"))
+
+
+def _script_hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def page(
+    graph: nx.MultiDiGraph,
+    *,
+    title: str = "kg",
+    message: str = "",
+    dropped_nodes: int = 0,
+    dropped_edges: int = 0,
+) -> str:
+    """The HTML of one self-contained view of ``graph`` (already cut to size)."""
+    net = build_network(graph)
+    nodes, edges, *_ = net.get_network_data()
+    kinds = [k for k in KIND_STYLE if any(n["kind"] == k for n in nodes)]
+    kinds += sorted({n["kind"] for n in nodes} - set(kinds))
+    data = {
+        "title": title,
+        "message": message,
+        "nodes": nodes,
+        "edges": edges,
+        "options": vis_options(net, graph),
+        "dropped": {"nodes": dropped_nodes, "edges": dropped_edges},
+        "kinds": [
+            {
+                "kind": k,
+                "color": KIND_STYLE.get(k, OTHER_STYLE)[1],
+                "glyph": KIND_STYLE.get(k, OTHER_STYLE)[2],
+                "count": sum(n["kind"] == k for n in nodes),
+            }
+            for k in kinds
+        ],
+        "relations": [
+            {"relation": r, "color": c, "count": sum(e["relation"] == r for e in edges)}
+            for r, c in RELATION_COLOUR.items()
+            if any(e["relation"] == r for e in edges)
+        ],
+    }
+    vis_js = _asset("pyvis", "templates/lib/vis-9.1.2/vis-network.min.js")
+    view_js = _asset("kg.viz", "view.js")
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_script_hash(vis_js)} {_script_hash(view_js)}; "
+        "style-src 'unsafe-inline'; img-src data:; font-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    slots = {
+        "CSP": csp,
+        "TITLE": html.escape(title),
+        "VIS_CSS": _asset("pyvis", "templates/lib/vis-9.1.2/vis-network.css"),
+        "VIEW_CSS": _asset("kg.viz", "view.css"),
+        "VIS_JS": vis_js,
+        "VIEW_JS": view_js,
+        "DATA": json_for_script(data),
+    }
+    return _SLOT.sub(lambda m: slots[m.group(1)], _asset("kg.viz", "template.html"))
+
+
+def cut_message(
+    total_nodes: int,
+    shown: int,
+    dropped_nodes: int,
+    dropped_edges: int,
+    ranked_by: str = "best connected",
+) -> str:
+    """What a node budget left out, and how to see it: shown in the page and returned."""
+    if not dropped_nodes:
+        return ""
+    return (
+        f"Showing {shown:,} of {total_nodes:,} nodes ({ranked_by} first); "
+        f"{dropped_nodes:,} nodes and {dropped_edges:,} edges left out. "
+        "Narrow the view to a query, paper or entity, or raise the node budget."
+    )
+
+
+def render(
+    graph: nx.MultiDiGraph,
+    out_path: str | Path | None = None,
+    *,
+    max_nodes: int = 2000,
+    title: str = "kg",
+    keep: tuple[str, ...] = (),
+    ranked_by: str = "best connected",
+) -> ViewResult:
+    """Render ``graph`` (cut to ``max_nodes``, ``keep`` nodes first) to one HTML page.
+
+    Writes only ``out_path`` (parents created) when given; nothing else touches disk.
+    """
+    total = graph.number_of_nodes()
+    cut = top_k(graph, max_nodes, keep=keep)
+    shown = cut.graph
+    message = cut_message(
+        total, shown.number_of_nodes(), cut.dropped_nodes, cut.dropped_edges, ranked_by
+    )
+    text = page(
+        shown,
+        title=title,
+        message=message,
+        dropped_nodes=cut.dropped_nodes,
+        dropped_edges=cut.dropped_edges,
+    )
+    path = None
+    if out_path is not None:
+        path = Path(out_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return ViewResult(
+        text,
+        path,
+        shown.number_of_nodes(),
+        shown.number_of_edges(),
+        cut.dropped_nodes,
+        cut.dropped_edges,
+        message,
+    )
+
+
+def show(
+    graph: nx.MultiDiGraph, *, max_nodes: int = 2000, title: str = "kg", keep: tuple[str, ...] = ()
+) -> ViewResult:
+    """Render for a notebook: the result displays itself inline (sandboxed iframe)."""
+    return render(graph, None, max_nodes=max_nodes, title=title, keep=keep)
