@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.build import Limits, extract_records
-from kg.errors import InputError
+from kg.errors import InputError, UsageError
 from kg.extract import Extractor
 from kg.ingest import detect_format, expand_sources
 from kg.ingest.textio import GZIP_MAGIC
@@ -248,7 +248,10 @@ def extract_dask(
     (and stopped); with one, its workers do the work. ``partitions`` defaults to four per
     worker so a slow partition does not hold the others up.
     """
-    from dask.distributed import Client, LocalCluster
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise UsageError("the dask engine needs Dask: pip install 'kg[dask]'") from None
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

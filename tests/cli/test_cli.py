@@ -103,3 +103,123 @@ def test_every_command_has_help() -> None:
         assert command.callback.__doc__, command.name
     result = kg("--help")
     assert result.returncode == 0 and "Commands" in result.stdout
+
+
+def test_view_of_a_query_writes_one_page(built_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "imagenet.html"
+    args = ("--query", "evaluated-on", "--arg", "ImageNet", "--with-code", "-o", str(out))
+    result = kg("view", "--db", str(built_db), *args)
+    assert result.returncode == 0, result.stderr
+    assert "Equivariant Contrastive Learning" in out.read_text(encoding="utf-8")
+    assert list(tmp_path.iterdir()) == [out]  # no lib/ folder beside it
+    bad = kg("view", "--db", str(built_db), "--arg", "ImageNet", "-o", str(out))
+    assert bad.returncode == 2 and "--query" in bad.stderr
+
+
+def test_export_then_import_round_trips(built_db: Path, tmp_path: Path) -> None:
+    ttl = tmp_path / "sub.ttl"
+    result = kg(
+        "export",
+        "--db",
+        str(built_db),
+        "-o",
+        str(ttl),
+        "--query",
+        "evaluated-on",
+        "--arg",
+        "ImageNet",
+    )
+    assert result.returncode == 0, result.stderr
+    copy = tmp_path / "copy"
+    imported = kg("import", str(ttl), "--db", str(copy))
+    assert imported.returncode == 0, imported.stderr
+    n = int(imported.stdout.split()[0])
+    answer = kg("query", "evaluated-on", "ImageNet", "--db", str(copy), "--format", "json")
+    original = kg("query", "evaluated-on", "ImageNet", "--db", str(built_db), "--format", "json")
+    assert n >= 3 and json.loads(answer.stdout) == json.loads(original.stdout)
+
+
+def test_schemas_check_finds_the_shipped_schemas_current(tmp_path: Path) -> None:
+    assert kg("schemas", "--check", "-o", str(ROOT / "schemas")).returncode == 0
+    stale = kg("schemas", "--check", "-o", str(tmp_path))
+    assert stale.returncode == 1 and "stale:" in stale.stdout
+
+
+def test_build_takes_sources_or_extracted_parts_not_both(tmp_path: Path) -> None:
+    result = kg("build", "--db", str(tmp_path / "db"))
+    assert result.returncode == 2 and "--from-extracted" in result.stderr
+
+
+@pytest.mark.slow
+def test_dask_extract_then_build_from_parts(seeds_dir: Path, tmp_path: Path) -> None:
+    parts = tmp_path / "parts"
+    result = kg("extract", str(seeds_dir), "--engine", "dask", "--workers", "2", "-o", str(parts))
+    assert result.returncode == 0, result.stderr
+    built = kg("build", "--from-extracted", str(parts), "--db", str(tmp_path / "db"))
+    assert built.returncode == 0, built.stderr
+    assert "398 papers stored" in built.stdout
+
+
+def test_neo4j_commands_against_the_session_server(neo4j_uri: str, built_db: Path) -> None:
+    env_uri = ("--uri", neo4j_uri)
+    loaded = kg("load", "--from", str(built_db), *env_uri)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "398 papers loaded" in loaded.stdout
+    cypher = kg(
+        "cypher",
+        "MATCH (p:Paper {title: $t}) RETURN count(p) AS n",
+        *env_uri,
+        "--param",
+        "t=Equivariant Contrastive Learning",
+        "--format",
+        "csv",
+    )
+    assert cypher.stdout.splitlines() == ["n", "1"], cypher.stderr
+    on_neo4j = kg(
+        "query",
+        "evaluated-on",
+        "ImageNet",
+        "--with-code",
+        "--store",
+        "neo4j",
+        *env_uri,
+        "--format",
+        "json",
+    )
+    on_oxigraph = kg(
+        "query",
+        "evaluated-on",
+        "ImageNet",
+        "--with-code",
+        "--db",
+        str(built_db),
+        "--format",
+        "json",
+    )
+    assert json.loads(on_neo4j.stdout) == json.loads(on_oxigraph.stdout) != []
+
+
+def test_unreachable_neo4j_is_one_line_exit_3() -> None:
+    result = kg("stats", "--store", "neo4j", "--uri", "bolt://127.0.0.1:1")
+    assert result.returncode == 3 and len(result.stderr.strip().splitlines()) == 1
+    assert "bolt://127.0.0.1:1" in result.stderr
+
+
+@pytest.mark.slow
+def test_neo4j_start_status_stop(tmp_path: Path) -> None:
+    from kg.neo4j_server import free_port
+    from tests.neo4j_fixture import require_java
+
+    require_java()
+    home = ("--home", str(tmp_path / "neo4j"))
+    port = str(free_port())
+    started = kg("neo4j", "start", *home, "--bolt-port", port, "--heap", "512m")
+    try:
+        assert started.returncode == 0, started.stderr
+        assert f"bolt://127.0.0.1:{port}" in started.stdout
+        status = kg("neo4j", "status", *home)
+        assert status.returncode == 0 and "running at" in status.stdout
+    finally:
+        stopped = kg("neo4j", "stop", *home)
+    assert stopped.stdout.strip() == "stopped"
+    assert kg("neo4j", "status", *home).returncode == 1
