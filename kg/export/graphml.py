@@ -47,4 +47,4 @@ def write_graphml(extractions: Iterable[PaperExtraction], out: Path | str | Bina
         (_clean(u), _clean(v), k, _flat(a)) for u, v, k, a in graph.edges(keys=True, data=True)
     )
     nx.write_graphml(flat, out if not isinstance(out, Path) else str(out))
-    return flat.number_of_nodes() + flat.number_of_edges()
+    return int(flat.number_of_nodes() + flat.number_of_edges())

@@ -42,12 +42,13 @@ class Selection:
         return {**PREFIXES, **instance_prefixes(self.base)}
 
     def extractions(self) -> Iterator[PaperExtraction]:
-        return self.store.extractions(self.paper_ids)
+        extractions: Iterator[PaperExtraction] = self.store.extractions(self.paper_ids)
+        return extractions
 
     def quads(self) -> Iterator[Quad]:
         if self.paper_ids is not None or not hasattr(self.store, "quads"):
             return render_quads(self.base, self.extractions())
-        quads = self.store.quads()
+        quads: Iterator[Quad] = self.store.quads()
         if self.base != self.store_base:
             return rebase(quads, self.store_base, self.base)
         return quads

@@ -72,7 +72,7 @@ def _display(entity: str | list[str]) -> str:
     return entity if isinstance(entity, str) else " | ".join(entity)
 
 
-def match(gold: list, pred: list) -> tuple[int, list[str], list[str]]:
+def match(gold: list[Any], pred: list[Any]) -> tuple[int, list[str], list[str]]:
     """Greedy one-to-one matching → (true positives, missed gold, false positives)."""
     gold_sets = [surfaces(g) for g in gold]
     used = [False] * len(gold_sets)
@@ -90,9 +90,9 @@ def match(gold: list, pred: list) -> tuple[int, list[str], list[str]]:
     return tp, missed, false_pos
 
 
-def dedupe(entities: Iterable) -> list:
-    out: list = []
-    seen: list = []
+def dedupe(entities: Iterable[Any]) -> list[Any]:
+    out: list[Any] = []
+    seen: list[Any] = []
     for e in entities:
         s = surfaces(e)
         if s and not any(s & t for t in seen):

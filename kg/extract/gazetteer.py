@@ -23,7 +23,8 @@ _SUFFIXES = [
 ]
 
 
-def variant_keys(name: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def variant_keys(name: str) -> tuple[str, ...]:
     """Keys to try for ``name``, most specific first."""
     keys, current = [name_key(name)], name
     for _ in range(3):
@@ -35,7 +36,7 @@ def variant_keys(name: str) -> list[str]:
                 break
         else:
             break
-    return keys
+    return tuple(keys)
 
 
 class Gazetteer:

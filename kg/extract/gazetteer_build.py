@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from email.parser import Parser
 from pathlib import Path
+from typing import Any
 
 from kg.resolve.normalize import name_key
 
@@ -212,7 +213,7 @@ def build_gazetteer(wheel_paths: Iterable[str | Path], out_path: str | Path) -> 
     One row per (normalised name, kind); the first source to list a name wins and later
     sources' spellings become aliases.
     """
-    rows: dict[tuple[str, str], list] = {}
+    rows: dict[tuple[str, str], list[Any]] = {}
     for path in sorted(str(p) for p in wheel_paths):
         for name, kind, aliases, source, licence in read_wheel(path):
             key = (name_key(name), kind)

@@ -10,6 +10,7 @@ organisation and field acronyms, all-generic phrases ("Large Language Models").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.extract import cues
 from kg.extract.abbreviations import Abbreviation
@@ -34,6 +35,7 @@ def _generic_part(part: str) -> bool:
     return part in cues.GENERIC_NAMES or part.rstrip("s") in cues.GENERIC_NAMES
 
 
+@lru_cache(maxsize=1 << 16)
 def is_generic(name: str) -> bool:
     key = name.casefold()
     if _generic_part(key) or all(_generic_part(p) for p in key.split("-")):
@@ -45,6 +47,7 @@ def is_generic(name: str) -> bool:
     ) or not any(c.isalpha() for c in name)
 
 
+@lru_cache(maxsize=1 << 14)
 def is_task_phrase(long_form: str) -> bool:
     """ "knowledge graph embedding (KGE)" names a problem; "Retrieval-Augmented Generation" a
     method: task when the head is a task noun and the modifiers are lowercase or generic."""
@@ -85,7 +88,7 @@ def find_names(
         s, e = sent
         for m in cues.RUN_RE.finditer(text, s, e):
             start, end = _trim(text, m.start(), m.end(), s)
-            if start >= end or any(a <= start < b for a, b in masked):
+            if start >= end or (masked and any(a <= start < b for a, b in masked)):
                 continue
             surface = text[start:end]
             if surface.endswith(("'s", "’s")):

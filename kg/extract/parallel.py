@@ -12,6 +12,7 @@ import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from typing import Any
 
 from kg.extract.pipeline import ExtractConfig, Extractor
 from kg.model import Paper, PaperExtraction
@@ -53,7 +54,7 @@ def extract_parallel(
         return
     chunks = _chunks(papers, chunk_size)
     with mp.get_context().Pool(workers, _init, (config, resolver)) as pool:
-        window: deque = deque()
+        window: deque[Any] = deque()
         for chunk in chunks:
             window.append(pool.apply_async(_run, (chunk,)))
             if len(window) >= workers * IN_FLIGHT_PER_WORKER:

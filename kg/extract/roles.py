@@ -151,7 +151,7 @@ def assign(text: str, title: str, candidates: list[Candidate]) -> list[tuple[Can
     for j in judged:
         if j.accepted:
             pooled.setdefault(name_key(j.cand.name), []).append(j)
-    out: list = []
+    out: list[tuple[Candidate, Relation]] = []
     for key, js in pooled.items():
         relation = _relation(js, key in own or any(name_key(j.cand.surface) in own for j in js))
         if relation is None:

@@ -32,7 +32,7 @@ def find_paper(graph: nx.MultiDiGraph, paper: str) -> str:
     wanted = paper.strip().casefold()
     for node, attrs in graph.nodes(data=True):
         if attrs.get("kind") == PAPER and str(attrs.get("title", "")).casefold() == wanted:
-            return node
+            return str(node)
     raise UsageError(
         f"no paper {paper!r} in the store; give its id (as in `kg query` output), "
         "arXiv id or exact title"

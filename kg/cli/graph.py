@@ -1,0 +1,170 @@
+"""Commands that move the graph out and in: view, export, import, load, schemas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli.common import (
+    DEFAULT_DB,
+    Database,
+    Db,
+    QueryArgs,
+    QueryName,
+    StoreName,
+    Uri,
+    app,
+    focus_args,
+    open_graph,
+)
+from kg.render import print_stats, progress_bar
+
+
+@app.command()
+def view(
+    out: Annotated[Path, typer.Option("-o", "--out", help="HTML file to write.")] = Path(
+        "graph.html"
+    ),
+    db: Db = DEFAULT_DB,
+    store: StoreName = "oxigraph",
+    uri: Uri = None,
+    database: Database = None,
+    query: QueryName = None,
+    arg: QueryArgs = None,
+    with_code: Annotated[
+        bool, typer.Option("--with-code", help="With --query: only papers with code.")
+    ] = False,
+    paper: Annotated[
+        str | None, typer.Option(help="Show this paper (id or title) and its surroundings.")
+    ] = None,
+    entity: Annotated[
+        str | None, typer.Option(help="Show this entity and its surroundings.")
+    ] = None,
+    hops: Annotated[int, typer.Option(help="Hops around --paper/--entity.")] = 1,
+    max_nodes: Annotated[int, typer.Option(help="Most nodes drawn; the rest are counted.")] = 2000,
+    title: Annotated[str | None, typer.Option(help="Page title.")] = None,
+) -> None:
+    """Write an interactive HTML view (one offline file) of the graph or a part of it.
+
+    Example: kg view --query evaluated-on --arg ImageNet -o imagenet.html
+    """
+    from kg.viz import view_store
+
+    args = focus_args(query, arg, with_code)
+    with open_graph(store, db, read_only=True, uri=uri, database=database) as graph:
+        result = view_store(
+            graph,
+            out,
+            query=query,
+            query_args=args,
+            paper=paper,
+            entity=entity,
+            hops=hops,
+            max_nodes=max_nodes,
+            title=title,
+        )
+    print(f"{out}: {result.nodes} nodes, {result.edges} edges")
+    if result.message:
+        print(result.message)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="turtle, ntriples, nquads, trig, jsonld, graphml, or csv (neo4j-admin import files, a directory).",
+        ),
+    ] = "turtle",
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="File to write (a directory for csv).")
+    ] = Path("graph.ttl"),
+    db: Db = DEFAULT_DB,
+    store: StoreName = "oxigraph",
+    uri: Uri = None,
+    database: Database = None,
+    query: QueryName = None,
+    arg: QueryArgs = None,
+    with_code: Annotated[
+        bool, typer.Option("--with-code", help="With --query: only papers with code.")
+    ] = False,
+    base_iri: Annotated[
+        str | None, typer.Option(help="Re-base instance IRIs (RDF formats).")
+    ] = None,
+) -> None:
+    """Export the graph, or the papers behind a named query's answer, in a standard format.
+
+    Example: kg export --format turtle -o graph.ttl --query evaluated-on --arg ImageNet
+    """
+    from kg.export import export
+
+    args = focus_args(query, arg, with_code)
+    with open_graph(store, db, read_only=True, uri=uri, database=database) as graph:
+        n = export(graph, fmt, out, query=query, query_args=args, base_iri=base_iri)
+    print(f"{n} records written to {out} ({fmt})")
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="kg RDF (Turtle, N-Triples, N-Quads, TriG).")],
+    db: Db = DEFAULT_DB,
+    store: StoreName = "oxigraph",
+    uri: Uri = None,
+    database: Database = None,
+) -> None:
+    """Load papers exported by `kg export` back into a store (round trip).
+
+    Example: kg import graph.ttl --db other/db
+    """
+    from kg.export.rdf_import import import_rdf
+
+    with open_graph(store, db, uri=uri, database=database) as graph:
+        print(f"{import_rdf(graph, file)} papers imported from {file}")
+
+
+@app.command()
+def load(
+    source: Annotated[Path, typer.Option("--from", help="Embedded store to copy from.")],
+    store: StoreName = "neo4j",
+    db: Db = DEFAULT_DB,
+    uri: Uri = None,
+    database: Database = None,
+    batch_size: Annotated[int, typer.Option(help="Papers per transaction.")] = 1000,
+) -> None:
+    """Copy an embedded store into another store, e.g. Neo4j; safe to re-run after a crash.
+
+    Example: kg load --from out/db --store neo4j
+    """
+    from kg.store.transfer import load_store
+
+    with (
+        open_graph("oxigraph", source, read_only=True) as src,
+        open_graph(store, db, uri=uri, database=database) as dst,
+        progress_bar("loading") as (total, step),
+    ):
+        total(src.stats().papers)
+        n = load_store(src, dst, batch_size, on_batch=step)
+        print_stats(dst.stats())
+    print(f"{n} papers loaded")
+
+
+@app.command()
+def schemas(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Directory to write.")] = Path("schemas"),
+    check: Annotated[
+        bool, typer.Option("--check", help="Only report files that differ; exit 1 if any.")
+    ] = False,
+) -> None:
+    """Regenerate the ontology, SHACL shapes and JSON Schema from kg's vocabulary."""
+    from kg.export.schema import stale_schemas, write_schemas
+
+    if check:
+        stale = stale_schemas(out)
+        for name in stale:
+            print(f"stale: {out / name}")
+        raise typer.Exit(1 if stale else 0)
+    for path in write_schemas(out):
+        print(path)

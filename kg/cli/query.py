@@ -1,0 +1,123 @@
+"""Commands that ask the graph: named queries, raw SPARQL and Cypher, stats, evidence."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kg.cli.common import (
+    DEFAULT_DB,
+    Database,
+    Db,
+    Params,
+    StoreName,
+    Uri,
+    app,
+    bind_query_args,
+    open_graph,
+    parse_params,
+)
+from kg.render import OutputFormat, print_stats, print_table
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="Named query; `kg queries` lists them.")],
+    args: Annotated[
+        list[str] | None, typer.Argument(help="Its arguments, e.g. a dataset.", show_default=False)
+    ] = None,
+    db: Db = DEFAULT_DB,
+    store: StoreName = "oxigraph",
+    uri: Uri = None,
+    database: Database = None,
+    with_code: Annotated[bool, typer.Option("--with-code", help="Only papers with code.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Rows for top-* queries.")] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, json or csv.")
+    ] = OutputFormat.table,
+) -> None:
+    """Answer a named question: papers evaluated on ImageNet that release code, and more.
+
+    Example: kg query evaluated-on ImageNet --with-code --db out/db
+    """
+    from kg.query import run_named
+
+    options = {"with_code": with_code, "limit": limit}
+    bound = bind_query_args(name, args or [], options)
+    with open_graph(store, db, read_only=True, uri=uri, database=database) as graph:
+        print_table(run_named(graph, name, bound), output)
+
+
+@app.command()
+def queries() -> None:
+    """List the named queries with their arguments."""
+    from kg.query import QUERIES
+
+    for name in QUERIES.names():
+        q = QUERIES.get(name)
+        print(f"{name:18} {q.description}\n{'':18} e.g. {q.example}")
+
+
+@app.command()
+def sparql(
+    text: Annotated[str, typer.Argument(help="A SPARQL SELECT/ASK/CONSTRUCT query.")],
+    db: Db = DEFAULT_DB,
+    param: Params = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, json or csv.")
+    ] = OutputFormat.table,
+) -> None:
+    """Run raw SPARQL on the embedded store (prefixes kg:, dcterms:, skos:, … predefined).
+
+    Example: kg sparql 'SELECT ?t WHERE { ?p dcterms:title ?t } LIMIT 3'
+    """
+    with open_graph("oxigraph", db, read_only=True) as graph:
+        print_table(graph.query(text, parse_params(param)), output)
+
+
+@app.command()
+def cypher(
+    text: Annotated[str, typer.Argument(help="A Cypher query.")],
+    uri: Uri = None,
+    database: Database = None,
+    param: Params = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, json or csv.")
+    ] = OutputFormat.table,
+) -> None:
+    """Run raw Cypher on Neo4j (connection from --uri or NEO4J_URI / NEO4J_USERNAME / …).
+
+    Example: kg cypher 'MATCH (p:Paper)-[:EVALUATED_ON]->(d:Dataset {name: $d}) RETURN p.title' --param d=ImageNet
+    """
+    with open_graph("neo4j", DEFAULT_DB, uri=uri, database=database) as graph:
+        print_table(graph.query(text, parse_params(param)), output)
+
+
+@app.command()
+def stats(
+    db: Db = DEFAULT_DB, store: StoreName = "oxigraph", uri: Uri = None, database: Database = None
+) -> None:
+    """Count papers, entities by kind and edges by type."""
+    with open_graph(store, db, read_only=True, uri=uri, database=database) as graph:
+        print_stats(graph.stats())
+
+
+@app.command()
+def why(
+    paper: Annotated[str, typer.Argument(help="Paper id or exact title.")],
+    entity: Annotated[str, typer.Argument(help="Entity name.")],
+    db: Db = DEFAULT_DB,
+    store: StoreName = "oxigraph",
+    uri: Uri = None,
+    database: Database = None,
+) -> None:
+    """Show the evidence for every edge between a paper and an entity.
+
+    Example: kg why 'Equivariant Contrastive Learning' ImageNet
+    """
+    from kg.query.why import explain
+
+    with open_graph(store, db, read_only=True, uri=uri, database=database) as graph:
+        for line in explain(graph, paper, entity):
+            print(line)
