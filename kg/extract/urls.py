@@ -17,6 +17,7 @@ URL_RE = re.compile(
     re.IGNORECASE,
 )
 TRAILING = ".,;:!?'\"*"
+HOST_RE = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}|\d+(?:\.\d+){3}")
 PAIRS = {")": "(", "]": "[", "}": "{"}
 CODE_HOSTS = {
     "github.com",
@@ -87,7 +88,7 @@ def canonical_url(url: str) -> tuple[str, bool] | None:
     except ValueError:
         return None
     host = (parts.hostname or "").lower().rstrip(".")
-    if "." not in host:
+    if not HOST_RE.fullmatch(host):
         return None
     bare = host.removeprefix("www.")
     segments = [s for s in parts.path.split("/") if s]

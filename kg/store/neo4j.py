@@ -53,13 +53,15 @@ ENTITY = {
     for kind in EntityKind
 }
 # Two MATCH clauses on constrained keys, not a comma pattern: each is one index seek.
-# Properties set one by one: ``SET x = map`` makes the planner add an Eager (it cannot
-# rule out that the map writes the keys being matched), which buffers the whole batch.
+# CREATE, not MERGE: the same transaction first drops every edge of the batch's papers
+# (DROP_EDGES) and rows are unique per (relation, paper, entity), so there is nothing to
+# match, and MERGE's check of the paper's existing edges would be wasted work. Properties
+# are set one by one: ``SET x = map`` makes the planner add an Eager.
 EDGE_PROPS = (*EVIDENCE_FIELDS, "surfaces")
 EDGE = {
     rel: (
         f"UNWIND $rows AS r MATCH (p:Paper {{id: r.src}}) MATCH (e:{rel.kind.value} {{key: r.dst}}) "
-        f"MERGE (p)-[x:{rel.value}]->(e) SET " + ", ".join(f"x.{f} = r.{f}" for f in EDGE_PROPS)
+        f"CREATE (p)-[x:{rel.value}]->(e) SET " + ", ".join(f"x.{f} = r.{f}" for f in EDGE_PROPS)
     )
     for rel in Relation
 }
