@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate_corpus import write_corpus  # noqa: E402
-from kg.build import Limits, batched, build, checked_papers, scan  # noqa: E402
-from kg.ingest import SkipCounter, iter_papers  # noqa: E402
+from kg.build import build  # noqa: E402
+from kg.ingest import iter_papers  # noqa: E402
 from kg.query import QUERIES, run_named  # noqa: E402
 from kg.store.oxigraph import OxigraphStore  # noqa: E402
 
@@ -49,33 +49,10 @@ TARGETS = "targets: ≥1,000 abstracts/s/core; 1M build <30 min, <4 GB; query p5
 
 
 # -- child process: one build ------------------------------------------------------------
-def build_with_workers(sources: list[str], store: OxigraphStore, workers: int) -> int:
-    """Prototype of ``build(..., workers=N)``: hash check in this process, extraction on a
-    pool, upsert here in the same batches. Returns papers written."""
-    from kg.extract.parallel import extract_parallel
-
-    limits = Limits()
-    scan(sources, None, limits)
-
-    def todo():  # type: ignore[no-untyped-def]
-        for batch in batched(checked_papers(sources, None, limits, SkipCounter()), 512):
-            known = store.content_hashes([p.id for p in batch])
-            yield from (p for p in batch if known.get(p.id) != p.content_hash)
-
-    written = 0
-    for batch in batched(extract_parallel(todo(), workers), limits.batch_size):
-        store.upsert(batch)
-        written += len(batch)
-    return written
-
-
 def child_build(db: str, sources: list[str], workers: int) -> None:
     start = time.perf_counter()
     with OxigraphStore(db) as store:
-        if workers > 1:
-            written = build_with_workers(sources, store, workers)
-        else:
-            written = build(sources, store).papers_written
+        written = build(sources, store, workers=workers).papers_written
     print(json.dumps({"seconds": time.perf_counter() - start, "written": written}))
 
 

@@ -546,6 +546,15 @@ TRAINED_ON_RE = re.compile(
     r"collected|sourced|derived|sampled|extracted)\s+(?:\w+\s+){0,3}(?:on|from)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "language models such as X", "baselines like X": the list is of methods, whatever a
+# gazetteer of dataset names says (TFDS has a "gpt3" dataset).
+METHOD_BEFORE_RE = re.compile(
+    r"\b(?:models?|methods?|LLMs?|architectures?|baselines?|approaches|networks?|algorithms?|"
+    r"detectors?|encoders?|backbones?)\s*(?:,|:|\(|such as|like|including|e\.g\.,?)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "outperforming GPT-3 on SuperGLUE": a name applied "on" something is a method.
+APPLIED_ON_RE = re.compile(r"^\s+(?:on|across)\s")
 MODEL_ON_RE = re.compile(
     r"\b(?:based|built|relies|rely|relying|depends|depend|focus|focuses|"
     r"runs?|deployed|implemented|conditioned|plug|plugs)\s+(?:\w+\s+)?"

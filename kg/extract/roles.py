@@ -66,8 +66,10 @@ def _local(j: Judged, text: str, has_propose: bool, evaluative: bool) -> None:
         j.dataset += 3
     elif trained:
         j.dataset += 2
-    elif cues.MODEL_ON_RE.search(tail):
+    elif cues.MODEL_ON_RE.search(tail) or cues.APPLIED_ON_RE.match(after):
         j.dataset -= 2
+    elif cues.METHOD_BEFORE_RE.search(tail):
+        j.dataset -= 3
     elif evaluative and cues.ON_BEFORE_RE.search(tail):
         j.dataset += 1
         j.evaluated = True
