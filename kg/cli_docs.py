@@ -31,13 +31,23 @@ def options(command: Any) -> list[Any]:
     return [p for p in command.params if p.param_type_name == "option" and not p.hidden]
 
 
+def example(command: Any) -> str | None:
+    """The ``Example: kg …`` line of a command's help, if it has one."""
+    for line in (command.help or "").splitlines():
+        if line.strip().startswith("Example:"):
+            return line.strip().removeprefix("Example:").strip()
+    return None
+
+
 def reference_markdown() -> str:
-    """One entry per command: usage, summary, and each option with its help."""
+    """One entry per command: usage, summary, an example, and each option with its help."""
     out = []
     for path, command in commands():
         args = " ".join(p.name.upper() for p in command.params if p.param_type_name == "argument")
         out.append(f"#### `{path}{' ' + args if args else ''}`\n")
         out.append((command.help or "").strip().split("\n\n")[0].replace("\n", " ") + "\n")
+        if example(command):
+            out.append(f"Example: `{example(command)}`\n")
         for param in options(command):
             names = ", ".join(f"`{o}`" for o in param.opts)
             out.append(f"- {names}: {param.help}")

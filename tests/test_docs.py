@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.cli_docs import commands, options
+from kg.cli_docs import commands, example, options
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -27,6 +27,7 @@ def test_generated_readme_regions_are_current() -> None:
 @pytest.mark.parametrize("path,command", commands(), ids=lambda x: str(x))
 def test_command_and_options_have_help_and_are_documented(path: str, command) -> None:
     assert command.help, f"{path} has no help"
+    assert (example(command) or "").startswith(path), f"{path} has no 'Example: {path} …' line"
     assert f"`{path}" in README, f"{path} missing from README"
     for option in options(command):
         assert option.help, f"{path} {option.opts} has no help"

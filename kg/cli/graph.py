@@ -158,7 +158,10 @@ def schemas(
         bool, typer.Option("--check", help="Only report files that differ; exit 1 if any.")
     ] = False,
 ) -> None:
-    """Regenerate the ontology, SHACL shapes and JSON Schema from kg's vocabulary."""
+    """Regenerate the ontology, SHACL shapes and JSON Schema from kg's vocabulary.
+
+    Example: kg schemas --check
+    """
     from kg.export.schema import stale_schemas, write_schemas
 
     if check:

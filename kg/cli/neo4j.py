@@ -32,7 +32,10 @@ def neo4j_start(
         ),
     ] = None,
 ) -> None:
-    """Fetch the jars if needed, start the server and wait until Bolt answers."""
+    """Fetch the jars if needed, start the server and wait until Bolt answers.
+
+    Example: kg neo4j start --bolt-port 7687
+    """
     from kg import neo4j_server
 
     neo4j_server.ensure_jars()
@@ -45,7 +48,10 @@ def neo4j_start(
 
 @neo4j_app.command("stop")
 def neo4j_stop(home: Home = DEFAULT_NEO4J_HOME) -> None:
-    """Stop the server cleanly."""
+    """Stop the server cleanly.
+
+    Example: kg neo4j stop
+    """
     from kg import neo4j_server
 
     print("stopped" if neo4j_server.stop(home) else "not running")
@@ -53,7 +59,10 @@ def neo4j_stop(home: Home = DEFAULT_NEO4J_HOME) -> None:
 
 @neo4j_app.command("status")
 def neo4j_status(home: Home = DEFAULT_NEO4J_HOME) -> None:
-    """Say whether the server runs, and where; exit 1 when it does not."""
+    """Say whether the server runs, and where; exit 1 when it does not.
+
+    Example: kg neo4j status
+    """
     from kg import neo4j_server
 
     state = neo4j_server.status(home)

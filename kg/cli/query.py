@@ -51,7 +51,10 @@ def query(
 
 @app.command()
 def queries() -> None:
-    """List the named queries with their arguments."""
+    """List the named queries with their arguments.
+
+    Example: kg queries
+    """
     from kg.query import QUERIES
 
     for name in QUERIES.names():
@@ -98,7 +101,10 @@ def cypher(
 def stats(
     db: Db = DEFAULT_DB, store: StoreName = "oxigraph", uri: Uri = None, database: Database = None
 ) -> None:
-    """Count papers, entities by kind and edges by type."""
+    """Count papers, entities by kind and edges by type.
+
+    Example: kg stats --db out/db
+    """
     with open_graph(store, db, read_only=True, uri=uri, database=database) as graph:
         print_stats(graph.stats())
 
