@@ -127,6 +127,9 @@ Params = Annotated[
 QueryName = Annotated[
     str | None, typer.Option("--query", help="A named query whose answer to keep.")
 ]
+QueryWithCode = Annotated[
+    bool, typer.Option("--with-code", help="With --query: only papers with code.")
+]
 QueryArgs = Annotated[
     list[str] | None,
     typer.Option("--arg", help="The named query's argument (e.g. a dataset); repeatable."),

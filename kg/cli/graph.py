@@ -13,6 +13,7 @@ from kg.cli.common import (
     Db,
     QueryArgs,
     QueryName,
+    QueryWithCode,
     StoreName,
     Uri,
     app,
@@ -33,9 +34,7 @@ def view(
     database: Database = None,
     query: QueryName = None,
     arg: QueryArgs = None,
-    with_code: Annotated[
-        bool, typer.Option("--with-code", help="With --query: only papers with code.")
-    ] = False,
+    with_code: QueryWithCode = False,
     paper: Annotated[
         str | None, typer.Option(help="Show this paper (id or title) and its surroundings.")
     ] = None,
@@ -88,9 +87,7 @@ def export_cmd(
     database: Database = None,
     query: QueryName = None,
     arg: QueryArgs = None,
-    with_code: Annotated[
-        bool, typer.Option("--with-code", help="With --query: only papers with code.")
-    ] = False,
+    with_code: QueryWithCode = False,
     base_iri: Annotated[
         str | None, typer.Option(help="Re-base instance IRIs (RDF formats).")
     ] = None,

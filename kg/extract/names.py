@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.extract import cues
+from kg.extract import cues, lexicon
 from kg.extract.abbreviations import Abbreviation
 from kg.extract.gazetteer import Gazetteer
 from kg.resolve.normalize import name_key
@@ -32,7 +32,7 @@ class Candidate:
 
 
 def _generic_part(part: str) -> bool:
-    return part in cues.GENERIC_NAMES or part.rstrip("s") in cues.GENERIC_NAMES
+    return part in lexicon.GENERIC_NAMES or part.rstrip("s") in lexicon.GENERIC_NAMES
 
 
 @lru_cache(maxsize=1 << 16)
@@ -42,7 +42,7 @@ def is_generic(name: str) -> bool:
         return True
     words = key.replace("-", " ").split()
     return all(
-        w in cues.GENERIC_WORDS or w.rstrip("s") in cues.GENERIC_WORDS
+        w in lexicon.GENERIC_WORDS or w.rstrip("s") in lexicon.GENERIC_WORDS
         for w in [*words, *key.split()]
     ) or not any(c.isalpha() for c in name)
 
@@ -52,9 +52,9 @@ def is_task_phrase(long_form: str) -> bool:
     """ "knowledge graph embedding (KGE)" names a problem; "Retrieval-Augmented Generation" a
     method: task when the head is a task noun and the modifiers are lowercase or generic."""
     words = long_form.replace("-", " ").split()
-    if not words or words[-1].casefold() not in cues.TASK_HEADS:
+    if not words or words[-1].casefold() not in lexicon.TASK_HEADS:
         return False
-    return long_form[:1].islower() or all(w.casefold() in cues.GENERIC_WORDS for w in words[:-1])
+    return long_form[:1].islower() or all(w.casefold() in lexicon.GENERIC_WORDS for w in words[:-1])
 
 
 def _generic_long(long_form: str) -> bool:
@@ -69,7 +69,7 @@ def _trim(text: str, start: int, end: int, sent_start: int) -> tuple[int, int]:
         word = text[start:word_end]
         initial = text[sent_start:start].strip(" \"'([") == ""
         plain = word[:1].isupper() and word[1:].islower() and word.isalpha()
-        if word.casefold() in cues.STOP_CAPS or (initial and plain and word_end < end):
+        if word.casefold() in lexicon.STOP_CAPS or (initial and plain and word_end < end):
             start = word_end + 1
             continue
         break

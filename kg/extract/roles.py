@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.extract import cues
+from kg.extract import cues, lexicon
 from kg.extract.names import Candidate, is_task_phrase
 from kg.model import Relation
 from kg.resolve.normalize import name_key
@@ -46,8 +46,8 @@ def _method_like(long_form: str) -> bool:
     ("Belief Propagation") — not for "Polar Negative (PN)"-style labels."""
     head = long_form.replace("-", " ").split()[-1].casefold()
     return (
-        head in cues.METHOD_HEADS
-        or head.rstrip("s") in cues.METHOD_HEADS
+        head in lexicon.METHOD_HEADS
+        or head.rstrip("s") in lexicon.METHOD_HEADS
         or is_task_phrase(long_form)
     )
 
@@ -172,7 +172,7 @@ def _relation(js: list[Judged], in_title: bool) -> Relation | None:
         if proposed and any(j.cand.gaz is None for j in js):
             return Relation.INTRODUCES
         return Relation.EVALUATED_ON if any(j.evaluated for j in js) else Relation.USES_DATASET
-    if long_form and long_form.split()[-1].casefold() in cues.METRIC_HEADS:
+    if long_form and long_form.split()[-1].casefold() in lexicon.METRIC_HEADS:
         return Relation.REPORTS_METRIC
     return Relation.PROPOSES if proposed else Relation.USES
 
