@@ -101,7 +101,8 @@ def find_names(
             cand = _candidate(surface, start, sent, abbrs, gazetteer)
             if cand is not None:
                 out.append(cand)
-    for m in cues.NAMED_QUOTE_RE.finditer(text):
+    quoted = '"' in text or "“" in text  # cheap gate: the pattern is costly on every abstract
+    for m in cues.NAMED_QUOTE_RE.finditer(text) if quoted else ():
         s, e = _sentence_of(sents, m.start(1))
         if not is_generic(m.group(1)):
             out.append(
