@@ -121,15 +121,15 @@ METHOD_SHAPE_RE = re.compile(
 )
 LIST_SEP_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*|&\s*)(?:the\s+)?$")
 
-RELEASE_CODE_RE = re.compile(
-    r"\b(?:code|codes|implementation|source code|codebase|models? and code|code and (?:data|"
+RELEASE_CODE_RE = _led(
+    "cismdrop",
+    r"(?:code|codes|implementation|source code|codebase|models? and code|code and (?:data|"
     r"models?|datasets?)|data and code)\b[^.]{0,60}\b(?:is|are|will be|"
     r"has been|have been|be|was|were)\s+(?:made\s+)?(?:publicly\s+|freely\s+|openly\s+)?"
     r"(?:available|released|open[- ]sourced|public|accessible)\b"
     r"|\b(?:release|open[- ]source|make|publish|share)\s+(?:our|the|all|its)\s+(?:\w+\s+){0,3}"
     r"(?:code|implementation|codebase)"
     r"|\b(?:code|implementation)\s+(?:is\s+)?(?:available|released)\s+(?:at|on|in)\b",
-    re.IGNORECASE,
 )
 METRIC_RE = _led(
     "FKBRMCSpmAtawWPLINHrEeDsb",
