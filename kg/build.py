@@ -151,8 +151,7 @@ def build(
                 progress(len(batch))
             yield from todo
 
-    for batch in batched(_extract(changed_papers(), extractor, workers), limits.batch_size):
-        store.upsert(batch)
+    store_extractions(_extract(changed_papers(), extractor, workers), store, limits.batch_size)
     report.stats = store.stats()
     return report
 

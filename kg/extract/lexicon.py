@@ -1,7 +1,7 @@
 """Word lists the cue rules consult: function words that start a capitalised run, generic
 names and words that are never an entity on their own, and the head nouns of tasks, metrics
-and methods. Hand-curated from the seed abstracts' vocabulary and general English; kept
-apart from cues.py so the patterns read without scrolling past the lists.
+and methods. Hand-written lists, kept apart from cues.py so the patterns read without
+scrolling past them.
 """
 
 from __future__ import annotations

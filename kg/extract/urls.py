@@ -121,8 +121,6 @@ def find_urls(text: str) -> list[FoundUrl]:
     found = []
     for m in URL_RE.finditer(text):
         url = strip_trailing(m.group(0))
-        if "." not in url.split("://", 1)[-1]:
-            continue
         canonical = canonical_url(url)
         if canonical is not None:
             found.append(FoundUrl(m.start(), m.start() + len(url), url, *canonical))
