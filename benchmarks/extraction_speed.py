@@ -2,9 +2,11 @@
 ``spacy.blank("en")``, no components) on the seed abstracts, one process, same run.
 
 Both wall-clock and CPU-time rates are printed: on a shared machine the CPU-time rate is
-the per-core figure that does not depend on what else is running.
+the per-core figure that does not depend on what else is running. The two pipelines run in
+alternating rounds and each reports its best round (as ``timeit`` does), so a burst of
+load on the machine hits both rather than one.
 
-usage: python benchmarks/extraction_speed.py [SEEDS_DIR] [--repeat N]
+usage: python benchmarks/extraction_speed.py [SEEDS_DIR] [--repeat N] [--rounds R]
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("seeds", nargs="?", default=str(default))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     papers = list(iter_papers([args.seeds])) * args.repeat
     texts = [p.abstract for p in papers]
@@ -41,10 +44,15 @@ def main() -> None:
         "kg Extractor": lambda: sum(1 for _ in extractor.extract(papers)),
         "peer blank('en') nlp.pipe": lambda: sum(1 for _ in peer.pipe(texts, batch_size=256)),
     }
-    print(f"{len(papers)} abstracts ({len(set(texts))} distinct), one process")
+    best = {name: (float("inf"), float("inf")) for name in runs}
+    for _ in range(args.rounds):
+        for name, fn in runs.items():
+            wall, cpu = _timed(fn)
+            best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
+    print(f"{len(papers)} abstracts ({len(set(texts))} distinct), one process, ", end="")
+    print(f"best of {args.rounds} rounds")
     print(f"{'pipeline':28} {'abstracts/s (wall)':>19} {'abstracts/s (cpu)':>18}")
-    for name, fn in runs.items():
-        wall, cpu = _timed(fn)
+    for name, (wall, cpu) in best.items():
         print(f"{name:28} {len(papers) / wall:19.0f} {len(papers) / cpu:18.0f}")
 
 

@@ -154,7 +154,10 @@ class EntityComponent:
                     f"kg.{tag}.v2",
                 ),
             )
-        for m in cues.METRIC_RE.finditer(text):
+        metrics, task_heads = [], []
+        for m in cues.METRIC_OR_TASK_RE.finditer(text):
+            (metrics if m.lastgroup == "metric" else task_heads).append(m)
+        for m in metrics:
             if (m.start(), m.end()) not in taken:
                 _add(
                     doc,
@@ -168,7 +171,7 @@ class EntityComponent:
                         "kg.metric.v2",
                     ),
                 )
-        for m in cues.TASK_HEAD_RE.finditer(text):
+        for m in task_heads:
             mods = cues.TASK_MODIFIERS_RE.search(text, max(0, m.start() - 48), m.start())
             if mods:
                 self._task(doc, mods.group(0) + m.group(0), m.end(), _sentence_of(sents, m.start()))

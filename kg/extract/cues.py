@@ -13,14 +13,16 @@ def _led(first: str, body: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
     Python's ``re`` tries an alternation at every position; the lookahead rejects most
     positions with one character test (2x faster on the tail searches that run for every
-    candidate). tests/extract/test_cues.py checks each led pattern matches as the plain one.
+    candidate), and testing it before ``\\b`` is another third off a full-text scan.
+    tests/extract/test_cues.py checks each led pattern matches as the plain one.
     """
-    return re.compile(rf"\b(?=[{first}])(?:{body})", flags)
+    return re.compile(rf"(?=[{first}])\b(?:{body})", flags)
 
 
 # --- sentences -------------------------------------------------------------------------
 # A boundary is ". " before a capital/digit/bracket, except after common abbreviations.
-SENT_END_RE = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])|\n\s*\n")
+# Written to start with a character set: ``re`` then skips to candidate positions in C.
+SENT_END_RE = re.compile(r"[.!?\n](?:(?<=[.!?])(?=\s+[\"'(\[]?[A-Z0-9])|(?<=\n)\s*\n)")
 NO_SENT_END_RE = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|Eq|Fig|approx|resp|No)\.$")
 
 # --- names -----------------------------------------------------------------------------
@@ -30,7 +32,9 @@ _WORD = (
     r"|\d+(?:\.\d+)?[A-Za-z][\w\-\.]*[\w])"
 )
 _VERSION = r"(?:\d+(?:\.\d+)*[A-Za-z]?|v\d[\w\.]*)"
-RUN_RE = re.compile(rf"(?<![\w\-\.@/]){_WORD}(?:[ ](?:{_WORD}|{_VERSION}(?![\w%])))*(?![\w\-])")
+# Not after a word character, "-", ".", "@" or "/". Every word starts with a word character,
+# so that is ``\b`` plus a lookbehind for the other four, which ``re`` tests far faster.
+RUN_RE = re.compile(rf"\b(?<![\-\.@/]){_WORD}(?:[ ](?:{_WORD}|{_VERSION}(?![\w%])))*(?![\w\-])")
 SHAPE_RE = re.compile(r"[a-z][A-Z]|[A-Z]{2}|\d|^[A-Z]\W|[A-Z][\-\^+]|\w[\-\^+][A-Z0-9]")
 HYPHEN_ADJ_RE = re.compile(r"^[A-Z]?[a-z]+(?:-[a-z]+)+$|^[A-Z][a-z]+-[A-Z][a-z]+$")
 SUFFIX_RE = re.compile(
@@ -131,23 +135,28 @@ RELEASE_CODE_RE = _led(
     r"(?:code|implementation|codebase)"
     r"|\b(?:code|implementation)\s+(?:is\s+)?(?:available|released)\s+(?:at|on|in)\b",
 )
-METRIC_RE = _led(
-    "FKBRMCSpmAtawWPLINHrEeDsb",
+_METRIC_FIRST = "FKBRMCSpmAtawWPLINHrEeDsb"
+_METRIC = (
     r"(?:FID|FVD|KID|BLEU(?:-\d)?|ROUGE(?:-[12L])?|METEOR|CIDEr|SPICE|pass@\d+|mAP|mIoU|"
     r"AUROC|AUC|AUPRC|F1(?:[- ]score)?|top-[15] (?:accuracy|error)|accuracy|perplexity|"
     r"word error rate|WER|CER|PSNR|SSIM|LPIPS|Inception Score|IoU|NDCG(?:@\d+)?|MRR|"
     r"[Rr]ecall@\d+|Hits@\d+|exact match|EM|FLOPs|BERTScore|CLIP score|CLIPScore|MAE|MSE|RMSE|"
     r"success rate|win rate|mean average precision|mean squared error|Spearman|Pearson|"
-    r"precision|recall|BPC|bits per character|EER|Dice(?: score)?|ECE|AP)\b",
-    0,
+    r"precision|recall|BPC|bits per character|EER|Dice(?: score)?|ECE|AP)\b"
 )
-TASK_HEAD_RE = _led(
-    "csdgrtqepfalu",
+METRIC_RE = _led(_METRIC_FIRST, _METRIC, 0)
+_TASK_HEAD_FIRST = "csdgrtqepfalu"
+_TASK_HEAD = (
     r"(?:classification|segmentation|detection|generation|recognition|translation|"
     r"summarization|retrieval|question answering|reasoning|estimation|prediction|"
     r"recommendation|clustering|captioning|synthesis|tracking|parsing|forecasting|"
-    r"reconstruction|completion|alignment|localization|understanding)\b",
-    0,
+    r"reconstruction|completion|alignment|localization|understanding)\b"
+)
+TASK_HEAD_RE = _led(_TASK_HEAD_FIRST, _TASK_HEAD, 0)
+# Both in one scan of the text (no metric shares a word with a task head, so neither hides
+# the other); ``m.lastgroup`` says which matched.
+METRIC_OR_TASK_RE = _led(
+    _METRIC_FIRST + _TASK_HEAD_FIRST, rf"(?P<metric>{_METRIC})|(?P<task>{_TASK_HEAD})", 0
 )
 TASK_MODIFIERS_RE = re.compile(r"(?<![\w\-])(?:[a-z][a-z\-]+\s){1,3}$")
 TASK_STOP = {

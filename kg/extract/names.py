@@ -61,13 +61,21 @@ def _generic_long(long_form: str) -> bool:
     return is_generic(long_form) and not is_task_phrase(long_form)
 
 
+def _opens_sentence(text: str, start: int, sent_start: int) -> bool:
+    """Only quotes, brackets and spaces between the sentence start and ``start``."""
+    i = start
+    while i > sent_start and text[i - 1] in " \"'([":
+        i -= 1
+    return i == sent_start
+
+
 def _trim(text: str, start: int, end: int, sent_start: int) -> tuple[int, int]:
     """Drop leading function words and a sentence-initial ordinary capitalised word."""
     while start < end:
         word_end = text.find(" ", start, end)
         word_end = end if word_end < 0 else word_end
         word = text[start:word_end]
-        initial = text[sent_start:start].strip(" \"'([") == ""
+        initial = _opens_sentence(text, start, sent_start)
         plain = word[:1].isupper() and word[1:].islower() and word.isalpha()
         if word.casefold() in lexicon.STOP_CAPS or (initial and plain and word_end < end):
             start = word_end + 1
@@ -84,23 +92,30 @@ def find_names(
     gazetteer: Gazetteer,
 ) -> list[Candidate]:
     out: list[Candidate] = []
-    for sent in sents:
-        s, e = sent
-        for m in cues.RUN_RE.finditer(text, s, e):
-            start, end = _trim(text, m.start(), m.end(), s)
-            if start >= end or (masked and any(a <= start < b for a, b in masked)):
-                continue
-            surface = text[start:end]
-            if surface.endswith(("'s", "’s")):
-                surface = surface[:-2]
-                end -= 2
-            suffix = cues.SUFFIX_RE.search(surface)
-            if suffix and suffix.start() > 0:
-                surface = surface[: suffix.start()]
-                end = start + len(surface)
-            cand = _candidate(surface, start, sent, abbrs, gazetteer)
-            if cand is not None:
-                out.append(cand)
+    # One scan of the whole text: a run never spans a sentence end (its words end in a
+    # letter, digit or "+", and the words of a run are joined by single spaces).
+    sent_iter = iter(sents)
+    sent = next(sent_iter, (0, 0))
+    for m in cues.RUN_RE.finditer(text):
+        while m.start() >= sent[1]:
+            sent = next(sent_iter, (len(text), len(text) + 1))
+        s = sent[0]
+        if m.start() < s:
+            continue  # whitespace between sentences holds no name
+        start, end = _trim(text, m.start(), m.end(), s)
+        if start >= end or (masked and any(a <= start < b for a, b in masked)):
+            continue
+        surface = text[start:end]
+        if surface.endswith(("'s", "’s")):
+            surface = surface[:-2]
+            end -= 2
+        suffix = cues.SUFFIX_RE.search(surface)
+        if suffix and suffix.start() > 0:
+            surface = surface[: suffix.start()]
+            end = start + len(surface)
+        cand = _candidate(surface, start, sent, abbrs, gazetteer)
+        if cand is not None:
+            out.append(cand)
     quoted = '"' in text or "“" in text  # cheap gate: the pattern is costly on every abstract
     for m in cues.NAMED_QUOTE_RE.finditer(text) if quoted else ():
         s, e = _sentence_of(sents, m.start(1))
@@ -139,6 +154,32 @@ def _sentence_of(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return next(((s, e) for s, e in sents if s <= pos < e), sents[-1] if sents else (0, 0))
 
 
+@dataclass(frozen=True, slots=True)
+class _Surface:
+    """What a surface string says about itself, whatever abstract it is in."""
+
+    gaz: str | None
+    rejected: bool  # generic, a number or run-together text: never a name
+    plain_rejected: bool  # rejected unless an abbreviation or the gazetteer vouches for it
+    shaped: bool
+
+
+@lru_cache(maxsize=1 << 16)
+def _surface(surface: str, gazetteer: Gazetteer) -> _Surface:
+    gaz = gazetteer.kind(surface)
+    # "2nd", "512x512", "0.15dB"; run-together PDF text
+    junk = gaz is None and (surface[0].isdigit() or max(map(len, surface.split())) > 30)
+    plain_rejected = gaz is None and bool(
+        cues.PLURAL_ACRONYM_RE.match(surface)
+        or (len(name_key(surface)) <= 2 and not surface.isupper())
+        or cues.METRIC_RE.fullmatch(surface)
+    )
+    shaped = bool(cues.SHAPE_RE.search(surface)) and not cues.HYPHEN_ADJ_RE.match(surface)
+    if len(surface) <= 2 and surface[:1].isalpha() and surface[1:].isdigit() and gaz is None:
+        shaped = False  # "P1", "Q2": enumerations, not names, unless context says so
+    return _Surface(gaz, is_generic(surface) or junk, plain_rejected, shaped)
+
+
 def _candidate(
     surface: str,
     start: int,
@@ -146,23 +187,20 @@ def _candidate(
     abbrs: dict[str, Abbreviation],
     gazetteer: Gazetteer,
 ) -> Candidate | None:
+    facts = _surface(surface, gazetteer)
+    if facts.rejected:
+        return None
     abbr = abbrs.get(surface)
-    gaz = gazetteer.kind(surface)
     if abbr is None and surface.endswith("s") and surface[:-1] in abbrs:
         abbr = abbrs[surface[:-1]]
-    name = abbr.long if abbr else surface
-    if is_generic(surface) or (abbr is not None and _generic_long(abbr.long)):
+    if abbr is None:
+        if facts.plain_rejected:
+            return None  # "CNNs", "F1", "BLEU": not names on their own
+        return Candidate(
+            surface, surface, start, start + len(surface), sent, facts.gaz, facts.shaped
+        )
+    if _generic_long(abbr.long):
         return None
-    if gaz is None and (surface[0].isdigit() or max(map(len, surface.split())) > 30):
-        return None  # "2nd", "512x512", "0.15dB"; run-together PDF text
-    if abbr is None and gaz is None:
-        if cues.PLURAL_ACRONYM_RE.match(surface):
-            return None
-        if len(name_key(surface)) <= 2 and not surface.isupper():
-            return None
-        if cues.METRIC_RE.fullmatch(surface):
-            return None
-    shaped = bool(cues.SHAPE_RE.search(surface)) and not cues.HYPHEN_ADJ_RE.match(surface)
-    if len(surface) <= 2 and surface[:1].isalpha() and surface[1:].isdigit() and gaz is None:
-        shaped = False  # "P1", "Q2": enumerations, not names, unless context says so
-    return Candidate(name, surface, start, start + len(surface), sent, gaz, shaped, abbr)
+    return Candidate(
+        abbr.long, surface, start, start + len(surface), sent, facts.gaz, facts.shaped, abbr
+    )

@@ -8,6 +8,7 @@ abstract: a name keeps the strongest kind and role it gets anywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.extract import cues, lexicon
 from kg.extract.names import Candidate, is_task_phrase
@@ -52,6 +53,14 @@ def _method_like(long_form: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 14)
+def _shape_lean(name: str) -> int:
+    """+1 for a dataset-shaped name ("…Bench", "…-1k"), -1 for a method-shaped one."""
+    if cues.DATASET_SHAPE_RE.search(name):
+        return 1
+    return -1 if cues.METHOD_SHAPE_RE.search(name) else 0
+
+
 def _local(j: Judged, text: str, has_propose: bool, evaluative: bool) -> None:
     """Evidence from the words around one mention. ``$``-anchored cues run on a short tail:
     their cost grows with the length searched."""
@@ -77,17 +86,14 @@ def _local(j: Judged, text: str, has_propose: bool, evaluative: bool) -> None:
         j.dataset += 2
     elif c.gaz == "Method":
         j.dataset -= 2
-    if cues.DATASET_SHAPE_RE.search(c.name):
-        j.dataset += 1
-    elif cues.METHOD_SHAPE_RE.search(c.name):
-        j.dataset -= 1
+    j.dataset += _shape_lean(c.name)
     j.evaluated = j.evaluated or (evaluative and not trained)
     named = bool(cues.NAMED_RE.search(tail))
-    if has_propose:
+    if has_propose and c.gaz is None:
         clause = before[max(before.rfind(";"), before.rfind(". ")) + 1 :]
         propose = cues.PROPOSE_RE.search(clause)
         between = clause[propose.end() :] if propose else ""
-        if propose and c.gaz is None and len(between.split()) <= 6 and "," not in between:
+        if propose and len(between.split()) <= 6 and "," not in between:
             j.proposed = True
     if (
         named
