@@ -7,6 +7,7 @@ objects in Python cost more than all the extraction rules together.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -154,7 +155,8 @@ class EntityComponent:
                     f"kg.{tag}.v2",
                 ),
             )
-        metrics, task_heads = [], []
+        metrics: list[re.Match[str]] = []
+        task_heads: list[re.Match[str]] = []
         for m in cues.METRIC_OR_TASK_RE.finditer(text):
             (metrics if m.lastgroup == "metric" else task_heads).append(m)
         for m in metrics:
