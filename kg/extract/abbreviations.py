@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 PAREN_RE = re.compile(r"\(([^()]{1,60})\)")
+CLAUSE_BREAK_RE = re.compile(r"[.;:,\"“”]\s|\s[\"“]|\(")
 SHORT_RE = re.compile(r"^[\w][\w\-\.\^/&+]*[\w+]?$|^\w$")
-WORD_RE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,14 @@ def _best_long_form(short: str, candidate: str) -> int | None:
     return li + 1
 
 
+def _last_words(text: str, n: int) -> str:
+    """The tail of ``text`` from the start of its ``n``-th last word."""
+    parts = text.rsplit(None, n)
+    if len(parts) > n:  # words before the window: drop them and the space after them
+        return text[len(parts[0]) :].lstrip()
+    return text.lstrip()
+
+
 def find_abbreviations(text: str) -> list[Abbreviation]:
     out: list[Abbreviation] = []
     for m in PAREN_RE.finditer(text):
@@ -61,12 +69,10 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
         if _is_short_form(inner):
             # LONG (SHORT): look back at most min(|SF|+5, 2|SF|) words, within the clause
             n_words = min(len(inner) + 5, 2 * len(inner))
-            words = list(WORD_RE.finditer(before))[-n_words:]
-            if not words:
+            window = _last_words(before, n_words)
+            if not window:
                 continue
-            window_start = words[0].start()
-            window = before[window_start:]
-            window = re.split(r"[.;:,\"“”]\s|\s[\"“]|\(", window)[-1] if window else window
+            window = CLAUSE_BREAK_RE.split(window)[-1]
             window_start = base + len(before) - len(window)
             start = _best_long_form(inner, window)
             if start is None:
