@@ -73,3 +73,19 @@ def test_run_builds_queries_views_and_exports(tmp_path: Path, seeds_dir: Path) -
     said.clear()
     run_pipeline(pipe, echo=said.append)  # a second run is idempotent: nothing re-extracted
     assert "0 extracted, 398 unchanged" in said[0]
+
+
+def test_memory_backend_runs_the_job_and_leaves_no_store(tmp_path: Path, seeds_dir: Path) -> None:
+    pipe = parse_pipeline(
+        {
+            "input": {"sources": [str(seeds_dir)]},
+            "store": {"backend": "memory", "db": str(tmp_path / "db")},
+            "export": [{"format": "turtle", "out": str(tmp_path / "seed.ttl")}],
+        }
+    )
+    said: list[str] = []
+    run_pipeline(pipe, echo=said.append)
+    assert "398 extracted" in said[0]
+    graph = rdflib.Graph().parse(tmp_path / "seed.ttl", format="turtle")
+    assert len(set(graph.objects(None, rdflib.DCTERMS.title))) == 398
+    assert not (tmp_path / "db").exists()

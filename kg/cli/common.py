@@ -26,7 +26,13 @@ Sources = Annotated[
 Db = Annotated[
     Path, typer.Option("--db", envvar="KG_DB", help="Embedded store directory (env KG_DB).")
 ]
-StoreName = Annotated[str, typer.Option("--store", help="Store backend: oxigraph or neo4j.")]
+StoreName = Annotated[
+    str,
+    typer.Option(
+        "--store",
+        help="Store backend: oxigraph (default), neo4j, or memory (nothing kept: for one-process jobs).",
+    ),
+]
 Fmt = Annotated[
     str | None,
     typer.Option(

@@ -75,13 +75,20 @@ class OxigraphStore:
     query_language = "sparql"
 
     def __init__(
-        self, path: str | Path, base_iri: str | None = None, read_only: bool = False
+        self, path: str | Path | None, base_iri: str | None = None, read_only: bool = False
     ) -> None:
-        self.path = Path(path)
+        """``path=None`` keeps the graph in memory: nothing written, gone with the process
+        (notebooks, one-shot ``kg run`` pipelines, exports of a graph built on the spot)."""
+        self.path = None if path is None else Path(path)
         self.read_only = read_only
-        self.base = self._settle_base_iri(base_iri, read_only)
-        self.entities_graph = NamedNode(entities_graph_iri(self.base))
         self._unflushed = 0
+        if self.path is None:
+            self.base = base_iri or DEFAULT_BASE_IRI
+            self.entities_graph = NamedNode(entities_graph_iri(self.base))
+            self._store = Store()
+            return
+        self.base = self._settle_base_iri(self.path, base_iri, read_only)
+        self.entities_graph = NamedNode(entities_graph_iri(self.base))
         try:
             if read_only:
                 self._store = Store.read_only(str(self.path / "oxigraph"))
@@ -95,8 +102,9 @@ class OxigraphStore:
                 ) from None
             raise StoreError(f"{self.path}: cannot open store ({exc})") from None
 
-    def _settle_base_iri(self, base_iri: str | None, read_only: bool) -> str:
-        meta_path = self.path / "kg.json"
+    @staticmethod
+    def _settle_base_iri(path: Path, base_iri: str | None, read_only: bool) -> str:
+        meta_path = path / "kg.json"
         if meta_path.exists():
             try:
                 meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -105,15 +113,15 @@ class OxigraphStore:
             stored = str(meta.get("base_iri", DEFAULT_BASE_IRI))
             if base_iri and base_iri != stored:
                 raise StoreError(
-                    f"{self.path}: store was built with base IRI {stored}; "
+                    f"{path}: store was built with base IRI {stored}; "
                     f"cannot add data under {base_iri}"
                 )
             return stored
         if read_only:
-            raise StoreError(f"{self.path}: no kg store here; build one with `kg build`")
+            raise StoreError(f"{path}: no kg store here; build one with `kg build`")
         base = base_iri or DEFAULT_BASE_IRI
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
+            path.mkdir(parents=True, exist_ok=True)
             # write then rename: a build killed here never leaves a truncated kg.json
             tmp = meta_path.with_name(f"{meta_path.name}.{os.getpid()}.tmp")
             tmp.write_text(
@@ -121,7 +129,7 @@ class OxigraphStore:
             )
             os.replace(tmp, meta_path)
         except OSError as exc:
-            raise StoreError(f"{self.path}: cannot create store ({exc.strerror})") from None
+            raise StoreError(f"{path}: cannot create store ({exc.strerror})") from None
         return base
 
     # -- writing -------------------------------------------------------------------------
@@ -264,3 +272,8 @@ def open_oxigraph(
     path: str | Path = ".kg/db", base_iri: str | None = None, read_only: bool = False, **_: Any
 ) -> OxigraphStore:
     return OxigraphStore(path, base_iri=base_iri, read_only=read_only)
+
+
+def open_memory(base_iri: str | None = None, **_: Any) -> OxigraphStore:
+    """The embedded store held in memory (``--store memory``; a pipeline's ``backend``)."""
+    return OxigraphStore(None, base_iri=base_iri)

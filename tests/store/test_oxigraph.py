@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import StoreError
-from kg.model import Relation
+from kg.model import PaperExtraction, Relation
+from kg.store import open_store
 from kg.store.oxigraph import OxigraphStore
 from tests.graph_factory import SMALL_GRAPH, make_extraction
 
@@ -65,3 +66,13 @@ def test_base_iri_is_fixed_per_store(tmp_path: Path) -> None:
     OxigraphStore(tmp_path / "db", base_iri="https://example.org/a/").close()
     with pytest.raises(StoreError, match="built with base IRI https://example.org/a/"):
         OxigraphStore(tmp_path / "db", base_iri="https://example.org/b/")
+
+
+def test_memory_store_holds_the_same_graph_as_the_disk_store(
+    tmp_path: Path, seed_store: OxigraphStore, seed_extractions: list[PaperExtraction]
+) -> None:
+    memory = open_store("memory", path=tmp_path / "unused")
+    memory.upsert(seed_extractions)
+    assert memory.stats() == seed_store.stats()
+    assert sorted(map(str, memory.quads())) == sorted(map(str, seed_store.quads()))
+    assert not (tmp_path / "unused").exists()  # nothing written
