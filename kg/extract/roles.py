@@ -7,8 +7,9 @@ abstract: a name keeps the strongest kind and role it gets anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from kg.extract import cues, lexicon
 from kg.extract.names import Candidate, is_task_phrase
@@ -61,7 +62,7 @@ def _shape_lean(name: str) -> int:
     return -1 if cues.METHOD_SHAPE_RE.search(name) else 0
 
 
-def _local(j: Judged, text: str, has_propose: bool, evaluative: bool) -> None:
+def _local(j: Judged, text: str, proposes: Callable[[], bool], evaluative: bool) -> None:
     """Evidence from the words around one mention. ``$``-anchored cues run on a short tail:
     their cost grows with the length searched."""
     c = j.cand
@@ -89,7 +90,7 @@ def _local(j: Judged, text: str, has_propose: bool, evaluative: bool) -> None:
     j.dataset += _shape_lean(c.name)
     j.evaluated = j.evaluated or (evaluative and not trained)
     named = bool(cues.NAMED_RE.search(tail))
-    if has_propose and c.gaz is None:
+    if c.gaz is None:  # the clause's own cue; no need to ask whether the text has one
         clause = before[max(before.rfind(";"), before.rfind(". ")) + 1 :]
         propose = cues.PROPOSE_RE.search(clause)
         between = clause[propose.end() :] if propose else ""
@@ -99,7 +100,7 @@ def _local(j: Judged, text: str, has_propose: bool, evaluative: bool) -> None:
         named
         or cues.OUR_RE.search(tail)
         or cues.NOVEL_APPOSITION_RE.match(after)
-        or (c.is_long_form and has_propose and cues.ENUMERATED_RE.search(tail))
+        or (c.is_long_form and cues.ENUMERATED_RE.search(tail) and proposes())
     ):
         j.proposed = True
     multiword = " " in c.surface
@@ -146,13 +147,13 @@ def _spread_lists(judged: list[Judged], text: str) -> None:
 def assign(text: str, title: str, candidates: list[Candidate]) -> list[tuple[Candidate, Relation]]:
     """(candidate, relation) for every accepted candidate; one kind/role per entity."""
     judged = [Judged(c) for c in sorted(candidates, key=lambda c: c.start)]
-    has_propose = bool(cues.PROPOSE_RE.search(text))
+    proposes = cache(lambda: bool(cues.PROPOSE_RE.search(text)))  # asked for rarely
     evaluative: dict[tuple[int, int], bool] = {}
     for j in judged:
         sent = j.cand.sent
         if sent not in evaluative:
             evaluative[sent] = bool(cues.EVAL_RE.search(text, *sent))
-        _local(j, text, has_propose, evaluative[sent])
+        _local(j, text, proposes, evaluative[sent])
     _spread_lists(judged, text)
     own = title_names(title)
     pooled: dict[str, list[Judged]] = {}
