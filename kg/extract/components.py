@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract import cues, roles
+from kg.extract import cues, lexicon, roles
 from kg.extract.abbreviations import find_abbreviations
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.names import find_names
@@ -180,15 +180,19 @@ class EntityComponent:
         return doc
 
     def _task(self, doc: Doc, phrase: str, end: int, sent: tuple[int, int]) -> None:
-        """ "the semantic segmentation" → "semantic segmentation": drop leading stop words."""
+        """ "the semantic segmentation" → "semantic segmentation", "approaches for text
+        classification" → "text classification": a task name is the run of modifiers that
+        ends at the head word, so it starts after the last word that cannot modify one."""
         words = phrase.split(" ")
-        while words and words[0] in cues.TASK_STOP:
-            words.pop(0)
+        start = len(words) - 1
+        while start > 0 and words[start - 1] not in lexicon.TASK_STOP:
+            start -= 1
+        words = words[start:]
         if len(words) >= 2:
             phrase = " ".join(words)
             _add(
                 doc,
                 RawMention(
-                    Relation.ADDRESSES, phrase, phrase, end - len(phrase), end, *sent, "kg.task.v2"
+                    Relation.ADDRESSES, phrase, phrase, end - len(phrase), end, *sent, "kg.task.v3"
                 ),
             )

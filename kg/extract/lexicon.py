@@ -6,6 +6,11 @@ scrolling past them.
 
 from __future__ import annotations
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Capitalised words that start runs but are not names.
 STOP_CAPS = {
     "a",
@@ -472,3 +477,30 @@ METHOD_HEADS = {
     "system",
     "generation",
 }
+
+# Words that never belong to a task name: a task phrase is the run of modifiers after the
+# last of them ("approaches for text classification" → "text classification").
+TASK_STOP = _words(
+    # function words and connectives
+    "the a an of for and or in on to with our this that these its their such both via "
+    "from by than at into over under across between through without "
+    "within while when where which who it we they not "
+    # quantifiers and numbers
+    "all any each every some many more most other several multiple different two three "
+    "four five six seven eight nine ten "
+    # evaluative and temporal adjectives
+    "better accurate efficient effective robust existing various downstream new novel "
+    "strong state-of-the-art art standard traditional conventional popular important "
+    "challenging practical particular typical common previous prior current recent "
+    "modern final overall precise "
+    # verbs and adverbs
+    "improves improve improved improving enables enable achieves achieve achieving "
+    "including as is are be can has have was were using use uses used perform performs "
+    "performing address "
+    "addresses tackle tackles solve solves obtain obtains produce producing called "
+    "proposed made spanning handle lack exhibit affect also then thus jointly "
+    "simultaneously quickly directly explicitly significantly "
+    # generic nouns
+    "problem problems approach approaches method methods model models work framework "
+    "benchmarks"
+)

@@ -78,3 +78,25 @@ def test_release_statement_without_link(extractor: Extractor) -> None:
     assert ex.releases_code
     ex = extractor.extract_one(Paper(id="t", title="t", abstract="We release a dataset."))
     assert not ex.releases_code
+
+
+def test_task_phrase_starts_after_the_last_word_that_cannot_name_a_task(
+        extractor: Extractor) -> None:
+    text = ("When the manifolds are assumed to be linear subspaces, this reduces to the classical "
+            "problem of subspace clustering, which has been studied extensively over the past "
+            "two decades. This paper addresses this gap by conducting a systematic evaluation of "
+            "different similarity-based and zero-shot approaches for text classification of "
+            "unseen classes. The quality of learned representations is evaluated on standard "
+            "imaging tasks (classification and semantic segmentation).")
+    tasks = [s for s, r in _roles(extractor, text).items() if r is Relation.ADDRESSES]
+    assert sorted(tasks) == ["semantic segmentation", "subspace clustering", "text classification"]
+
+
+def test_no_seed_task_phrase_holds_a_word_that_cannot_name_a_task(
+        seed_extractions: list) -> None:
+    from kg.extract.lexicon import TASK_STOP
+
+    tasks = [m.surface for ex in seed_extractions for m in ex.mentions
+             if m.relation is Relation.ADDRESSES and m.evidence.extractor == "kg.task.v3"]
+    assert len(tasks) > 100
+    assert [t for t in tasks if TASK_STOP & set(t.split())] == []
