@@ -1,8 +1,7 @@
 """kg's spaCy components. Each reads the abstract text once per document and leaves plain
 Python records in ``doc.user_data`` (cheap to create, cheap to pickle to worker processes).
 
-Sentence spans come from a regex over the text, not spaCy's sentencizer: iterating Token
-objects in Python cost more than all the extraction rules together.
+Sentence spans come from ``kg.extract.sentences``.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from kg.extract import cues, lexicon, roles
 from kg.extract.abbreviations import find_abbreviations
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.names import find_names
+from kg.extract.sentences import sentence_of, split_sentences
 from kg.extract.urls import find_urls
 from kg.model import Evidence, Mention, Relation
 from kg.resolve import Resolver
@@ -44,33 +44,6 @@ class RawMention:
         )
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of sentences, whitespace excluded."""
-    spans, start = [], 0
-    for m in cues.SENT_END_RE.finditer(text):
-        if cues.NO_SENT_END_RE.search(text, max(0, m.start() - 8), m.end()):
-            continue
-        spans.append((start, m.end()))
-        start = m.end()
-    spans.append((start, len(text)))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
-
-
-def _sentence_of(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for start, end in sents:
-        if start <= pos < end:
-            return start, end
-    return sents[-1] if sents else (0, 0)
-
-
 def _add(doc: Doc, mention: RawMention) -> None:
     doc.user_data.setdefault("kg_mentions", []).append(mention)
 
@@ -90,7 +63,7 @@ def url_component(doc: Doc) -> Doc:
     text, sents = doc.user_data["kg_text"], doc.user_data["kg_sents"]
     masked = []
     for url in find_urls(text):
-        s, e = _sentence_of(sents, url.start)
+        s, e = sentence_of(sents, url.start)
         relation = Relation.RELEASES_CODE if url.is_code else Relation.LINKS_TO
         _add(
             doc,
@@ -169,14 +142,14 @@ class EntityComponent:
                         m.group(0),
                         m.start(),
                         m.end(),
-                        *_sentence_of(sents, m.start()),
+                        *sentence_of(sents, m.start()),
                         "kg.metric.v2",
                     ),
                 )
         for m in task_heads:
             mods = cues.TASK_MODIFIERS_RE.search(text, max(0, m.start() - 48), m.start())
             if mods:
-                self._task(doc, mods.group(0) + m.group(0), m.end(), _sentence_of(sents, m.start()))
+                self._task(doc, mods.group(0) + m.group(0), m.end(), sentence_of(sents, m.start()))
         return doc
 
     def _task(self, doc: Doc, phrase: str, end: int, sent: tuple[int, int]) -> None:

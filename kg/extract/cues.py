@@ -152,9 +152,8 @@ _TASK_HEAD = (
     r"recommendation|clustering|captioning|synthesis|tracking|parsing|forecasting|"
     r"reconstruction|completion|alignment|localization|understanding)\b"
 )
-TASK_HEAD_RE = _led(_TASK_HEAD_FIRST, _TASK_HEAD, 0)
-# Both in one scan of the text (no metric shares a word with a task head, so neither hides
-# the other); ``m.lastgroup`` says which matched.
+# Metrics and task heads in one scan of the text (no metric shares a word with a task head,
+# so neither hides the other); ``m.lastgroup`` says which matched.
 METRIC_OR_TASK_RE = _led(
     _METRIC_FIRST + _TASK_HEAD_FIRST, rf"(?P<metric>{_METRIC})|(?P<task>{_TASK_HEAD})", 0
 )

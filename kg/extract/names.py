@@ -15,6 +15,7 @@ from functools import lru_cache
 from kg.extract import cues, lexicon
 from kg.extract.abbreviations import Abbreviation
 from kg.extract.gazetteer import Gazetteer
+from kg.extract.sentences import sentence_of
 from kg.resolve.normalize import name_key
 
 
@@ -118,7 +119,7 @@ def find_names(
             out.append(cand)
     quoted = '"' in text or "“" in text  # cheap gate: the pattern is costly on every abstract
     for m in cues.NAMED_QUOTE_RE.finditer(text) if quoted else ():
-        s, e = _sentence_of(sents, m.start(1))
+        s, e = sentence_of(sents, m.start(1))
         if not is_generic(m.group(1)):
             out.append(
                 Candidate(
@@ -148,10 +149,6 @@ def find_names(
                     )
                 )
     return out
-
-
-def _sentence_of(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    return next(((s, e) for s, e in sents if s <= pos < e), sents[-1] if sents else (0, 0))
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,23 +84,25 @@ class OxigraphStore:
         self._unflushed = 0
         if self.path is None:
             self.base = base_iri or DEFAULT_BASE_IRI
-            self.entities_graph = NamedNode(entities_graph_iri(self.base))
             self._store = Store()
-            return
-        self.base = self._settle_base_iri(self.path, base_iri, read_only)
+        else:
+            self.base = self._settle_base_iri(self.path, base_iri, read_only)
+            self._store = self._open(self.path, read_only)
         self.entities_graph = NamedNode(entities_graph_iri(self.base))
+
+    @staticmethod
+    def _open(path: Path, read_only: bool) -> Store:
         try:
             if read_only:
-                self._store = Store.read_only(str(self.path / "oxigraph"))
-            else:
-                self._store = Store(str(self.path / "oxigraph"))
+                return Store.read_only(str(path / "oxigraph"))
+            return Store(str(path / "oxigraph"))
         except OSError as exc:
             if "lock" in str(exc).lower():
                 raise StoreError(
-                    f"{self.path}: store is in use by another kg process; wait "
+                    f"{path}: store is in use by another kg process; wait "
                     "for it to finish or use another --db"
                 ) from None
-            raise StoreError(f"{self.path}: cannot open store ({exc})") from None
+            raise StoreError(f"{path}: cannot open store ({exc})") from None
 
     @staticmethod
     def _settle_base_iri(path: Path, base_iri: str | None, read_only: bool) -> str:
