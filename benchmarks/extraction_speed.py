@@ -23,9 +23,9 @@ from kg.extract import Extractor
 from kg.ingest import iter_papers
 
 
-def _timed(fn) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def _timed(fn, items) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     wall, cpu = time.perf_counter(), time.process_time()
-    fn()
+    fn(items)
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
@@ -38,23 +38,20 @@ def main() -> None:
     args = parser.parse_args()
     distinct = list(iter_papers([args.seeds]))
     papers = distinct * args.repeat
-    texts = [p.abstract for p in papers]
     extractor = Extractor()
     peer = spacy.blank("en")
-    first = {  # one pass over abstracts neither pipeline has seen: empty caches
-        "kg Extractor": _timed(lambda: sum(1 for _ in extractor.extract(distinct))),
-        "peer blank('en') nlp.pipe": _timed(
-            lambda: sum(1 for _ in peer.pipe(texts[: len(distinct)]))
+    runs = {
+        "kg Extractor": lambda ps: sum(1 for _ in extractor.extract(ps)),
+        "peer blank('en') nlp.pipe": lambda ps: sum(
+            1 for _ in peer.pipe((p.abstract for p in ps), batch_size=256)
         ),
     }
-    runs = {
-        "kg Extractor": lambda: sum(1 for _ in extractor.extract(papers)),
-        "peer blank('en') nlp.pipe": lambda: sum(1 for _ in peer.pipe(texts, batch_size=256)),
-    }
+    # one pass over abstracts neither pipeline has seen: empty caches
+    first = {name: _timed(fn, distinct) for name, fn in runs.items()}
     best = {name: (float("inf"), float("inf")) for name in runs}
     for _ in range(args.rounds):
         for name, fn in runs.items():
-            wall, cpu = _timed(fn)
+            wall, cpu = _timed(fn, papers)
             best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
     print(f"{len(distinct)} distinct abstracts, one process; abstracts/s (wall / cpu)")
     print(f"{'pipeline':28} {'first pass':>15} {f'best of {args.rounds} x {len(papers)}':>19}")

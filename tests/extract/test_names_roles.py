@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.extract import Extractor
-from kg.model import Paper, Relation
+from kg.model import Paper, PaperExtraction, Relation
 
 
 def _roles(extractor: Extractor, text: str, title: str = "A paper") -> dict[str, Relation]:
@@ -93,7 +93,7 @@ def test_task_phrase_starts_after_the_last_word_that_cannot_name_a_task(
 
 
 def test_no_seed_task_phrase_holds_a_word_that_cannot_name_a_task(
-        seed_extractions: list) -> None:
+        seed_extractions: list[PaperExtraction]) -> None:
     from kg.extract.lexicon import TASK_STOP
 
     tasks = [m.surface for ex in seed_extractions for m in ex.mentions
