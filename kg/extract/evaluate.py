@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.model import Paper, paper_id
+from kg.model import Paper, paper_id, title_key
 
 ENTITY_FIELDS = [
     "methods_proposed",
@@ -41,10 +41,6 @@ def norm(text: object) -> str:
     s = re.sub(r"[\u2010-\u2015\u2212_-]+", "-", s)
     s = re.sub(r"\s*-\s*", "-", s)
     return re.sub(r"\s+", " ", s).strip(" .,;:")
-
-
-def title_key(title: object) -> str:
-    return re.sub(r"\W+", " ", unicodedata.normalize("NFKC", str(title)).casefold()).strip()
 
 
 def surfaces(entity: str | list[str]) -> set[str]:
@@ -148,11 +144,11 @@ def evaluate(
     gold_records: Iterable[dict[str, Any]], pred_records: Iterable[dict[str, Any]]
 ) -> Report:
     """Micro P/R/F1 per field and union, paired by normalised title (ids may differ)."""
-    preds = {title_key(r.get("title", "")): r for r in pred_records}
+    preds = {title_key(str(r.get("title", ""))): r for r in pred_records}
     report = Report()
     for g in gold_records:
         report.papers += 1
-        p = preds.get(title_key(g["title"]))
+        p = preds.get(title_key(str(g["title"])))
         if p is None:
             report.without_prediction += 1
             p = {}
