@@ -1,5 +1,5 @@
 """SIGKILL mid-build, then re-run: complete and equal to a clean build. Two builds at once:
-one wins, the other exits 3. Reads during a build see a consistent snapshot."""
+one wins, the other exits 3; so does a reader while a build writes."""
 
 from __future__ import annotations
 
@@ -35,26 +35,22 @@ def start_build(src: Path, db: Path) -> subprocess.Popen[str]:
 
 
 def stored_papers(db: Path) -> int:
-    """Papers visible to a read-only open (works while a writer holds the lock)."""
-    if not (db / "oxigraph" / "CURRENT").exists():
-        return 0
     with OxigraphStore(db, read_only=True) as store:
         rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }").rows
     return int(rows[0][0])
 
 
-def wait_for_papers(db: Path, proc: subprocess.Popen[str], at_least: int) -> int:
+def wait_for_tables(db: Path, proc: subprocess.Popen[str], at_least_mb: float) -> None:
+    """Until the writing build has put ``at_least_mb`` of RocksDB tables on disk (a reader
+    cannot look inside while it writes)."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         assert proc.poll() is None, f"build ended early: {proc.communicate()}"
-        try:
-            n = stored_papers(db)
-        except Exception:  # the writer may be mid-creation of the store: try again
-            n = 0
-        if n >= at_least:
-            return n
-        time.sleep(0.1)
-    pytest.fail(f"no {at_least} papers stored within 300 s")
+        tables = [f.stat().st_size for f in (db / "oxigraph").glob("*.sst") if f.exists()]
+        if sum(tables) >= at_least_mb * 2**20:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"no {at_least_mb} MB of tables written within 300 s")
 
 
 def integrity(db: Path) -> dict[str, int]:
@@ -100,13 +96,13 @@ def test_sigkill_mid_build_then_rerun_is_complete_and_equal_to_a_clean_build(
     db = tmp_path / "db"
     proc = start_build(big_jsonl, db)
     try:
-        wait_for_papers(db, proc, 300)
+        wait_for_tables(db, proc, 4)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
     assert proc.returncode == -signal.SIGKILL
     at_kill = stored_papers(db)
-    assert 300 <= at_kill < N_PAPERS, "the kill must land mid-build"
+    assert 0 < at_kill < N_PAPERS, "the kill must land mid-build"
 
     result = kg("build", big_jsonl, "--db", db, "--batch-size", BATCH, timeout=600)
     assert result.returncode == 0, result.stderr
@@ -124,29 +120,26 @@ def test_sigkill_mid_build_then_rerun_is_complete_and_equal_to_a_clean_build(
     assert len(quads) == len(clean_quads) and quads == clean_quads  # records lost: 0
 
 
-def test_two_builds_at_once_one_wins_and_a_reader_sees_a_snapshot(
+def test_a_second_build_or_a_reader_during_a_build_exit_3_and_change_nothing(
     tmp_path: Path, big_jsonl: Path, clean_snapshot
 ) -> None:
     db = tmp_path / "db"
     first = start_build(big_jsonl, db)
     try:
-        wait_for_papers(db, first, 100)  # the first holds the lock and is writing
+        wait_for_tables(db, first, 1)  # the first holds the lock and is writing
         second = kg("build", big_jsonl, "--db", db, "--batch-size", BATCH)
         line = assert_one_line_error(second, 3)
         assert "store is in use by another kg process" in line and str(db) in line
-
-        # a reader during the build: read-only opens work and see a consistent snapshot
-        stats = kg("stats", "--db", db)
-        assert stats.returncode == 0, stats.stderr
-        seen = int(stats.stdout.split("papers: ")[1].split()[0])
-        assert 100 <= seen <= N_PAPERS
-        query = kg("query", "evaluated-on", "ImageNet", "--db", db, "--format", "json")
-        assert query.returncode == 0, query.stderr
+        # RocksDB leaves a read-only open beside a writer undefined: readers are told to wait
+        for args in (("stats",), ("query", "evaluated-on", "ImageNet")):
+            reader = kg(*args, "--db", db)
+            line = assert_one_line_error(reader, 3)
+            assert "a kg process is writing this store" in line and str(db) in line
     finally:
         out, err = first.communicate(timeout=600)
     assert first.returncode == 0, err
     assert f"{N_PAPERS} papers read" in out
-    assert snapshot(db) == clean_snapshot  # the loser changed nothing
+    assert snapshot(db) == clean_snapshot  # neither the loser nor the readers changed a thing
 
 
 def test_simultaneous_start_exactly_one_wins(tmp_path: Path, big_jsonl: Path) -> None:

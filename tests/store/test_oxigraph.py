@@ -4,7 +4,7 @@ import pytest
 
 from kg.errors import StoreError
 from kg.model import PaperExtraction, Relation
-from kg.store import open_store
+from kg.store import open_store, oxigraph
 from kg.store.oxigraph import OxigraphStore
 from tests.graph_factory import SMALL_GRAPH, make_extraction
 
@@ -76,3 +76,56 @@ def test_memory_store_holds_the_same_graph_as_the_disk_store(
     assert memory.stats() == seed_store.stats()
     assert sorted(map(str, memory.quads())) == sorted(map(str, seed_store.quads()))
     assert not (tmp_path / "unused").exists()  # nothing written
+
+
+def test_bulk_load_writes_the_same_graph_as_a_transaction(
+    monkeypatch: pytest.MonkeyPatch, seed_extractions: list[PaperExtraction]
+) -> None:
+    bulk = open_store("memory")
+    bulk.upsert(seed_extractions)
+    monkeypatch.setattr(oxigraph, "BULK_MIN_PAPERS", len(seed_extractions) + 1)
+    transaction = open_store("memory")
+    transaction.upsert(seed_extractions)
+    assert sorted(map(str, bulk.quads())) == sorted(map(str, transaction.quads()))
+
+
+def test_a_bulk_load_cut_off_before_its_hashes_is_redone_by_the_next_build(
+    monkeypatch: pytest.MonkeyPatch, seed_extractions: list[PaperExtraction]
+) -> None:
+    store = open_store("memory")
+    real_extend = store._store.extend
+
+    def crash(quads: object) -> None:
+        raise KeyboardInterrupt  # the process dies between the bulk load and the hashes
+
+    monkeypatch.setattr(store, "_store", _Wrapped(store._store, extend=crash))
+    with pytest.raises(KeyboardInterrupt):
+        store.upsert(seed_extractions)
+    ids = [ex.paper.id for ex in seed_extractions]
+    assert store.content_hashes(ids) == {}  # so a re-run sees every paper as not stored
+    monkeypatch.setattr(store, "_store", _Wrapped(store._store, extend=real_extend))
+    store.upsert(seed_extractions)
+    clean = open_store("memory")
+    clean.upsert(seed_extractions)
+    assert sorted(map(str, store.quads())) == sorted(map(str, clean.quads()))
+
+
+class _Wrapped:
+    """A pyoxigraph store with some methods replaced."""
+
+    def __init__(self, inner: object, **methods: object) -> None:
+        self._inner, self._methods = inner, methods
+
+    def __getattr__(self, name: str) -> object:
+        return self._methods.get(name) or getattr(self._inner, name)
+
+
+def test_one_writer_or_many_readers(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    with OxigraphStore(db):
+        with pytest.raises(StoreError, match="a kg process is writing this store"):
+            OxigraphStore(db, read_only=True)
+    with OxigraphStore(db, read_only=True), OxigraphStore(db, read_only=True):
+        with pytest.raises(StoreError, match="in use by another kg process"):
+            OxigraphStore(db)
+    OxigraphStore(db).close()  # every lock is released on close
