@@ -130,6 +130,11 @@ def entities_graph_iri(base: str) -> str:
     return f"{base}graph/entities"
 
 
+def index_graph_iri(base: str) -> str:
+    """The embedded store's running counts (``kg.store.tally``); not part of exports."""
+    return f"{base}graph/index"
+
+
 def evidence_iri(base: str, paper_id: str, relation: Relation, key: str, evidence: Evidence) -> str:
     """One node per distinct (edge, span, extractor): two extractors finding the same name
     at the same offset with different ends must not merge into one Evidence."""

@@ -1,6 +1,7 @@
 """Process-pool extraction: spaCy's ``n_process`` ships Docs back to the parent and is slower
-than one process; here each worker builds its own Extractor once and returns plain
-PaperExtraction records (frozen dataclasses, cheap to pickle).
+than one process; here each worker builds its own Extractor once and sends back only
+what it found (mentions and the code-release flag): the parent still holds the papers, so
+their abstracts do not travel twice.
 
 Chunks are submitted through a bounded ``apply_async`` window rather than ``Pool.imap``,
 whose feeder thread reads the whole input ahead: memory stays flat on any corpus size.
@@ -15,7 +16,7 @@ from itertools import islice
 from typing import Any
 
 from kg.extract.pipeline import ExtractConfig, Extractor
-from kg.model import Paper, PaperExtraction
+from kg.model import Mention, Paper, PaperExtraction
 from kg.resolve import Resolver
 
 #: Chunks queued per worker: enough to keep workers busy, few enough to bound memory.
@@ -29,9 +30,12 @@ def _init(config: ExtractConfig | None, resolver: Resolver | None) -> None:
     _worker = Extractor(config, resolver)
 
 
-def _run(chunk: list[Paper]) -> list[PaperExtraction]:
+Found = tuple[list[Mention], bool]
+
+
+def _run(chunk: list[Paper]) -> list[Found]:
     assert _worker is not None, "worker not initialised"
-    return list(_worker.extract(chunk))
+    return [(ex.mentions, ex.releases_code) for ex in _worker.extract(chunk)]
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -54,13 +58,15 @@ def extract_parallel(
         return
     chunks = _chunks(papers, chunk_size)
     with mp.get_context().Pool(workers, _init, (config, resolver)) as pool:
-        window: deque[Any] = deque()
+        window: deque[tuple[list[Paper], Any]] = deque()
         for chunk in chunks:
-            window.append(pool.apply_async(_run, (chunk,)))
+            window.append((chunk, pool.apply_async(_run, (chunk,))))
             if len(window) >= workers * IN_FLIGHT_PER_WORKER:
                 break
         while window:
-            batch = window.popleft().get()
+            done, pending = window.popleft()
+            found = pending.get()
             for chunk in islice(chunks, 1):
-                window.append(pool.apply_async(_run, (chunk,)))
-            yield from batch
+                window.append((chunk, pool.apply_async(_run, (chunk,))))
+            for paper, (mentions, releases_code) in zip(done, found, strict=True):
+                yield PaperExtraction(paper, mentions, releases_code)

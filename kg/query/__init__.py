@@ -53,13 +53,15 @@ def run_named(
     query = QUERIES.get(name)
     params = bind_params(query, args or {}, resolver)
     text = query.sparql if store.query_language == "sparql" else query.cypher
-    limit = params.pop("limit", None)  # neither language takes LIMIT alike; cut rows here
+    limit = params.pop("limit", None)
+    if limit is not None:  # an int checked by bind_params: nothing else reaches the text
+        text += f"\nLIMIT {max(int(limit), 0):d}"
     table = store.query(text, params)
     # SPARQL texts project their parameters (pyoxigraph substitutes only projected
     # variables); the answer's columns are the query's own
     keep = [i for i, c in enumerate(table.columns) if c not in params]
     rows = [tuple(row[i] for i in keep) for row in table.rows]
-    return Table([table.columns[i] for i in keep], rows[:limit] if limit is not None else rows)
+    return Table([table.columns[i] for i in keep], rows)
 
 
 __all__ = ["QUERIES", "NamedQuery", "bind_params", "run_named"]

@@ -21,24 +21,32 @@ from typing import IO, Any
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from kg.errors import QueryError, StoreError, UsageError
-from kg.model import Entity, PaperExtraction
+from kg.model import Entity, EntityKind, PaperExtraction
 from kg.store.base import Stats, Table
 from kg.store.rdf_mapping import (
+    PAPER_NODE,
+    RDF_TYPE,
     P,
     content_hash_quad,
     entity_node,
     entity_quads,
+    int_literal,
     paper_quads,
     read_paper_graph,
 )
+from kg.store.tally import COUNT, PAPER_COUNT, Key, PaperEdges, Tally
 from kg.vocab import (
     CLASS_KIND,
     DEFAULT_BASE_IRI,
+    KG,
+    KIND_CLASS,
+    PAPER_CLASS,
     PREFIXES,
     PROPERTY_RELATION,
     RELATION_PROPERTY,
     entities_graph_iri,
     graph_iri,
+    index_graph_iri,
     paper_iri,
 )
 
@@ -46,17 +54,27 @@ FORMAT_VERSION = 1
 # RocksDB keeps writes in its log and memtables until a flush; flushing every ~2k papers
 # keeps a long build's memory flat and measured 22 % faster than one flush at the end.
 FLUSH_EVERY_QUADS = 200_000
+# A store look-up per entity mention was a sixth of a large build's time.
+KNOWN_ENTITIES_MAX = 1 << 20
 # Below this many new papers a batch is written in one transaction: each bulk load makes
 # RocksDB table files, which for a handful of papers costs more than it saves.
 BULK_MIN_PAPERS = 64
-STATS_QUERY = """
-SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?kind } GROUP BY ?kind
-"""
-EDGE_STATS_QUERY = (
-    "SELECT ?p (COUNT(*) AS ?n) WHERE { VALUES ?p { "
-    + " ".join(f"<{iri}>" for iri in RELATION_PROPERTY.values())
-    + " } ?s ?p ?o } GROUP BY ?p"
-)
+STATE = NamedNode(KG + "state")
+_RELATIONS = " ".join(f"<{iri}>" for iri in RELATION_PROPERTY.values())
+
+
+def recount_queries(entities_graph: str) -> tuple[str, ...]:
+    """Rows of (subject IRI, count predicate IRI, n) for every running count."""
+    return (
+        f"SELECT ?s ?c (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a ?s "
+        f"VALUES (?s ?c) {{ (<{PAPER_CLASS}> <{COUNT}>) }} }} GROUP BY ?s ?c",
+        f"SELECT ?s ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH <{entities_graph}> "
+        f"{{ ?x a ?s }} BIND(<{COUNT}> AS ?c) }} GROUP BY ?s ?c",
+        f"SELECT ?s ?c (COUNT(*) AS ?n) WHERE {{ VALUES ?s {{ {_RELATIONS} }} ?p ?s ?o "
+        f"BIND(<{COUNT}> AS ?c) }} GROUP BY ?s ?c",
+        f"SELECT ?s ?c (COUNT(DISTINCT ?p) AS ?n) WHERE {{ VALUES ?r {{ {_RELATIONS} }} "
+        f"?p ?r ?s BIND(<{PAPER_COUNT}> AS ?c) }} GROUP BY ?s ?c",
+    )
 
 
 def _to_python(term: Any) -> Any:
@@ -96,6 +114,7 @@ class OxigraphStore:
         self.path = None if path is None else Path(path)
         self.read_only = read_only
         self._unflushed = 0
+        self._known_entities: set[str] = set()
         self._lock: IO[bytes] | None = None
         if self.path is None:
             self.base = base_iri or DEFAULT_BASE_IRI
@@ -110,6 +129,10 @@ class OxigraphStore:
                     self._lock.close()
                 raise
         self.entities_graph = NamedNode(entities_graph_iri(self.base))
+        self.index_graph = NamedNode(index_graph_iri(self.base))
+        self._writing = Quad(self.index_graph, STATE, Literal("writing"), self.index_graph)
+        self._counts: dict[Key, int] = {}
+        self._check_index()
 
     @staticmethod
     def _take_lock(path: Path, read_only: bool) -> IO[bytes] | None:
@@ -191,16 +214,20 @@ class OxigraphStore:
         it: a paper cut off by a crash has no hash, so the next build extracts it again and
         replaces its partial graph.
         """
+        self._store.add(self._writing)  # until the counts below are written too
+        tally = Tally()
         fresh: list[PaperExtraction] = []
         stored: list[PaperExtraction] = []
         for ex in batch:
             g = NamedNode(graph_iri(self.base, ex.paper.id))
             if self._store.contains_named_graph(g):
+                tally.remove(self._stored_edges(ex.paper.id, g))
                 self._store.remove_graph(g)
                 stored.append(ex)
             else:
                 fresh.append(ex)
-        new_entities: set[str] = set()
+            tally.add(PaperEdges.of(self.base, ex))
+        new_entities: dict[str, EntityKind] = {}
         if len(fresh) >= BULK_MIN_PAPERS:
             self._store.bulk_extend(self._quads(fresh, new_entities, content_hash=False))
             self._store.extend([content_hash_quad(self.base, ex.paper) for ex in fresh])
@@ -210,18 +237,93 @@ class OxigraphStore:
             quads = list(self._quads(stored, new_entities, content_hash=True))
             self._store.extend(quads)
             self._unflushed += len(quads)
-            if self._unflushed >= FLUSH_EVERY_QUADS:
-                self.flush()
+        tally.new_entities(KIND_CLASS[kind] for kind in new_entities.values())
+        self._apply(tally)
+        self._store.remove(self._writing)
+        if self._unflushed >= FLUSH_EVERY_QUADS:
+            self.flush()
 
     def _quads(
-        self, batch: Sequence[PaperExtraction], new_entities: set[str], content_hash: bool
+        self,
+        batch: Sequence[PaperExtraction],
+        new_entities: dict[str, EntityKind],
+        content_hash: bool,
     ) -> Iterator[Quad]:
+        """The batch's quads; entities first written here are added to ``new_entities``."""
         for ex in batch:
             yield from paper_quads(self.base, ex, content_hash)
             for entity, surfaces in self._entity_surfaces(ex).items():
                 is_new = entity.id not in new_entities and not self._has_entity(entity)
-                new_entities.add(entity.id)
+                if is_new:
+                    new_entities[entity.id] = entity.kind
                 yield from entity_quads(self.base, entity, surfaces, self.entities_graph, is_new)
+
+    def _stored_edges(self, paper_id: str, g: NamedNode) -> PaperEdges:
+        s = NamedNode(paper_iri(self.base, paper_id))
+        edges, is_paper = set(), False
+        for q in self._store.quads_for_pattern(s, None, None, g):
+            p = q.predicate.value
+            if p in PROPERTY_RELATION:
+                edges.add((p, q.object.value))
+            elif q.predicate == RDF_TYPE and q.object == PAPER_NODE:
+                is_paper = True
+        return PaperEdges(is_paper, frozenset(edges))
+
+    # -- running counts (kg.store.tally) ------------------------------------------------
+    def _count(self, key: Key) -> int:
+        """A running count; the writer holds the only lock, so values read once stay true."""
+        if key not in self._counts:
+            s, p = NamedNode(key[0]), NamedNode(key[1])
+            q = next(iter(self._store.quads_for_pattern(s, p, None, self.index_graph)), None)
+            self._counts[key] = int(q.object.value) if q else 0
+        return self._counts[key]
+
+    def _apply(self, tally: Tally) -> None:
+        if len(self._counts) > KNOWN_ENTITIES_MAX:
+            self._counts.clear()
+        added = []
+        for key, delta in tally.changes().items():
+            old = self._count(key)
+            s, p = NamedNode(key[0]), NamedNode(key[1])
+            if old:
+                self._store.remove(Quad(s, p, int_literal(old), self.index_graph))
+            if old + delta:
+                added.append(Quad(s, p, int_literal(old + delta), self.index_graph))
+            self._counts[key] = old + delta
+        self._store.extend(added)
+
+    def _check_index(self) -> None:
+        """Recount after a build that stopped half-way (or a store from before the counts);
+        a reader cannot recount, so it says what to do."""
+        writing = next(iter(self._store.quads_for_pattern(*self._writing)), None) is not None
+        missing = not self._store.contains_named_graph(self.index_graph) and (
+            next(iter(self._store.quads_for_pattern(None, RDF_TYPE, PAPER_NODE, None)), None)
+            is not None
+        )
+        if not (writing or missing):
+            return
+        if self.read_only:
+            why = (
+                "the last build stopped before it finished"
+                if writing
+                else "it predates kg's counts"
+            )
+            raise StoreError(f"{self.path}: {why}; run `kg build` on it again to complete it")
+        self._recount()
+
+    def _recount(self) -> None:
+        """Every count from scratch, by SPARQL over the whole store."""
+        self._store.add(self._writing)
+        for q in list(self._store.quads_for_pattern(None, None, None, self.index_graph)):
+            if q != self._writing:
+                self._store.remove(q)
+        self._counts.clear()
+        tally = Tally()
+        for query in recount_queries(self.entities_graph.value):
+            for row in self.query(query).rows:
+                tally.delta[(row[0], row[1])] += row[2]
+        self._apply(tally)
+        self._store.remove(self._writing)
 
     @staticmethod
     def _entity_surfaces(ex: PaperExtraction) -> dict[Entity, list[str]]:
@@ -233,11 +335,17 @@ class OxigraphStore:
         return out
 
     def _has_entity(self, entity: Entity) -> bool:
+        """Entities are never removed, so a bounded set remembers the ones seen stored."""
+        if entity.id in self._known_entities:
+            return True
         s = entity_node(self.base, entity.kind, entity.key)
-        return (
-            next(iter(self._store.quads_for_pattern(s, P["key"], None, self.entities_graph)), None)
-            is not None
-        )
+        pattern = self._store.quads_for_pattern(s, P["key"], None, self.entities_graph)
+        if next(iter(pattern), None) is None:
+            return False
+        if len(self._known_entities) >= KNOWN_ENTITIES_MAX:
+            self._known_entities.clear()
+        self._known_entities.add(entity.id)
+        return True
 
     def flush(self) -> None:
         self._store.flush()
@@ -274,7 +382,11 @@ class OxigraphStore:
         entities = self._entities()
         if paper_ids is None:
             graphs = sorted(
-                (g for g in self._store.named_graphs() if g != self.entities_graph),
+                (
+                    g
+                    for g in self._store.named_graphs()
+                    if g not in (self.entities_graph, self.index_graph)
+                ),
                 key=lambda g: g.value,
             )
         else:
@@ -309,23 +421,28 @@ class OxigraphStore:
         return Table(columns, rows)
 
     def quads(self) -> Iterator[Quad]:
-        """Every quad, for streaming exports."""
-        return iter(self._store.quads_for_pattern(None, None, None, None))
+        """Every quad of the graph, for streaming exports (the running counts are not data)."""
+        index = self.index_graph
+        return (
+            q
+            for q in self._store.quads_for_pattern(None, None, None, None)
+            if q.graph_name != index
+        )
 
     def stats(self) -> Stats:
-        kinds = self.query(STATS_QUERY)
-        edges = self.query(EDGE_STATS_QUERY)
-        by_kind = {row[0].rsplit("#", 1)[-1]: row[1] for row in kinds.rows}
-        papers = by_kind.pop("Paper", 0)
-        by_kind.pop("Evidence", None)
+        """From the running counts: a look-up, not a scan of the graph."""
         return Stats(
-            papers=papers,
-            entities=dict(sorted(by_kind.items())),
-            edges=dict(
-                sorted(
-                    (PROPERTY_RELATION[p].value, n) for p, n in edges.rows if p in PROPERTY_RELATION
-                )
-            ),
+            papers=self._count((PAPER_CLASS, COUNT)),
+            entities={
+                kind.value: n
+                for kind in sorted(KIND_CLASS, key=str)
+                if (n := self._count((KIND_CLASS[kind], COUNT)))
+            },
+            edges={
+                rel.value: n
+                for rel in sorted(RELATION_PROPERTY, key=str)
+                if (n := self._count((RELATION_PROPERTY[rel], COUNT)))
+            },
         )
 
     def close(self) -> None:

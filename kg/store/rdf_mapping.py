@@ -79,7 +79,7 @@ EVIDENCE_NODE = NamedNode(EVIDENCE_CLASS)
 # Offsets, entity and extractor IRIs repeat across papers; building each term once saves
 # a third of the quad-building time of a large build (percent-encoding is the costly part).
 @lru_cache(maxsize=1 << 14)
-def _int(value: int) -> Literal:
+def int_literal(value: int) -> Literal:
     return Literal(str(value), datatype=XSD_INT)
 
 
@@ -148,10 +148,10 @@ def paper_quads(base: str, ex: PaperExtraction, content_hash: bool = True) -> It
         yield Quad(ev, P["subject"], s, g)
         yield Quad(ev, P["predicate"], rel, g)
         yield Quad(ev, P["object"], o, g)
-        yield Quad(ev, P["start"], _int(m.evidence.start), g)
-        yield Quad(ev, P["end"], _int(m.evidence.end), g)
-        yield Quad(ev, P["sentenceStart"], _int(m.evidence.sentence_start), g)
-        yield Quad(ev, P["sentenceEnd"], _int(m.evidence.sentence_end), g)
+        yield Quad(ev, P["start"], int_literal(m.evidence.start), g)
+        yield Quad(ev, P["end"], int_literal(m.evidence.end), g)
+        yield Quad(ev, P["sentenceStart"], int_literal(m.evidence.sentence_start), g)
+        yield Quad(ev, P["sentenceEnd"], int_literal(m.evidence.sentence_end), g)
         yield Quad(ev, P["derivedFrom"], s, g)
         yield Quad(ev, P["generatedBy"], _extractor_node(base, m.evidence.extractor), g)
 

@@ -1,0 +1,70 @@
+"""Running counts of the embedded store, kept current by every upsert.
+
+``stats`` and the top-* questions need how many papers, entities of each kind, edges of
+each relation, and papers per entity there are. Counting them with SPARQL scans every
+edge: seconds at a million papers, for an answer that changes by a batch at a time. So
+each upsert adds what its papers bring and takes away what the papers they replace had,
+and the counts live as quads in a graph of their own (left out of exports: they are
+derived, and any store that imports the graph counts again).
+
+Pure bookkeeping here; the store reads and writes the quads.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kg.model import PaperExtraction
+from kg.vocab import KG, PAPER_CLASS, RELATION_PROPERTY, entity_iri
+
+#: Predicate of a running total on a class (papers, entities of a kind) or a relation.
+COUNT = KG + "count"
+#: Predicate of the number of papers linking an entity, by any relation.
+PAPER_COUNT = KG + "paperCount"
+
+Key = tuple[str, str]  # (subject IRI, COUNT or PAPER_COUNT)
+
+
+@dataclass(frozen=True)
+class PaperEdges:
+    """What one stored paper contributes to the counts."""
+
+    is_paper: bool
+    edges: frozenset[tuple[str, str]]  # (relation property IRI, entity IRI)
+
+    @classmethod
+    def of(cls, base: str, ex: PaperExtraction) -> PaperEdges:
+        return cls(
+            True,
+            frozenset(
+                (RELATION_PROPERTY[m.relation], entity_iri(base, m.entity.kind, m.entity.key))
+                for m in ex.mentions
+            ),
+        )
+
+
+@dataclass
+class Tally:
+    """Changes to the counts from one batch; zero changes are dropped when applied."""
+
+    delta: Counter[Key] = field(default_factory=Counter)
+
+    def add(self, paper: PaperEdges, sign: int = 1) -> None:
+        self.delta[(PAPER_CLASS, COUNT)] += sign * paper.is_paper
+        for relation, _ in paper.edges:
+            self.delta[(relation, COUNT)] += sign
+        for entity in {entity for _, entity in paper.edges}:
+            self.delta[(entity, PAPER_COUNT)] += sign
+
+    def remove(self, paper: PaperEdges) -> None:
+        self.add(paper, -1)
+
+    def new_entities(self, kinds: Iterable[str]) -> None:
+        """Entity kinds (class IRIs) of entities first written by this batch."""
+        for kind in kinds:
+            self.delta[(kind, COUNT)] += 1
+
+    def changes(self) -> dict[Key, int]:
+        return {key: d for key, d in self.delta.items() if d}
