@@ -117,7 +117,7 @@ def _most_frequent(store: OxigraphStore, kind: str, prop: str) -> str:
 
 
 def query_latencies(db: Path) -> tuple[float, float, str]:
-    """p50 and p95 (ms) over all named queries × reps, and the slowest query's name/p50."""
+    """p50 and p95 (ms) over all named queries × reps, and each query's p50 and rows."""
     store = OxigraphStore(db, read_only=True)
     args = {
         "dataset": _most_frequent(store, "Dataset", "evaluatedOn"),
@@ -129,18 +129,18 @@ def query_latencies(db: Path) -> tuple[float, float, str]:
     for name in QUERIES.names():
         params = {p.name for p in QUERIES.get(name).params}
         query_args = {k: v for k, v in args.items() if k in params}
-        run_named(store, name, query_args)  # warm-up
+        rows = len(run_named(store, name, query_args).rows)  # warm-up
         times = []
         for _ in range(QUERY_REPS):
             start = time.perf_counter()
             run_named(store, name, query_args)
             times.append((time.perf_counter() - start) * 1000)
         samples.extend(times)
-        per_query[name] = statistics.median(times)
+        per_query[f"{name} ({rows:,} rows)"] = statistics.median(times)
     del store
-    slowest = max(per_query, key=per_query.__getitem__)
     q = statistics.quantiles(samples, n=20)
-    return statistics.median(samples), q[18], f"{slowest} {per_query[slowest]:.0f} ms"
+    each = ", ".join(f"{name} {ms:,.0f}" for name, ms in per_query.items())
+    return statistics.median(samples), q[18], each
 
 
 def profile_store(corpus_path: Path, n: int, workdir: Path) -> list[str]:
@@ -202,11 +202,11 @@ def corpus(workdir: Path, n: int, first: int = 0, tag: str = "") -> Path:
     return path
 
 
-def run(sizes: list[int], workdir: Path, compare_workers: int) -> list[str]:
+def run(sizes: list[int], workdir: Path, compare_workers: int, workers: int) -> list[str]:
     lines = [
         f"{'papers':>9} {'kg/s/core':>9} {'floor/s':>8} {'build s':>8} {'papers/s':>8} "
         f"{'peak MB':>8} {'store MB':>8} {'KB/paper':>8} {'q p50 ms':>8} {'q p95 ms':>8} "
-        f"{'+1k s':>6} {'growth':>6}  slowest query (p50)"
+        f"{'+1k s':>6} {'growth':>6}  p50 ms per query"
     ]
     print(lines[0], flush=True)
     extra = corpus(workdir, INCREMENT, first=10_000_000, tag="-new")
@@ -216,9 +216,9 @@ def run(sizes: list[int], workdir: Path, compare_workers: int) -> list[str]:
         kg_rate, floor_rate = extraction_rates(src, min(n, RATE_SAMPLE))
         db = workdir / f"db-{n}"
         shutil.rmtree(db, ignore_errors=True)
-        b = measured_build(db, [src])
+        b = measured_build(db, [src], workers)
         p50, p95, slowest = query_latencies(db)
-        inc = measured_build(db, [extra])
+        inc = measured_build(db, [extra], workers)
         store_mb = _du(db) / 2**20  # after a reopen: RocksDB's log is replayed into tables
         per_paper = b["seconds"] / n
         growth = f"{per_paper / previous:.2f}" if previous else "-"
@@ -263,7 +263,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile-store", type=int, metavar="N",
                         help="only profile an upsert of N papers onto a store holding N")
     parser.add_argument("--child-build", metavar="DB", help=argparse.SUPPRESS)
-    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="extraction processes for the builds (default 2: the target's cores)")
     parser.add_argument("sources", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_build:
@@ -276,7 +277,7 @@ def main(argv: list[str] | None = None) -> None:
         lines = profile_store(src, args.profile_store, args.workdir)
         print("\n".join(lines))
     else:
-        lines = run(sizes, args.workdir, args.workers_compare)
+        lines = run(sizes, args.workdir, args.workers_compare, args.workers)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from kg.errors import UsageError
@@ -54,14 +55,15 @@ def run_named(
     params = bind_params(query, args or {}, resolver)
     text = query.sparql if store.query_language == "sparql" else query.cypher
     limit = params.pop("limit", None)
-    if limit is not None:  # an int checked by bind_params: nothing else reaches the text
-        text += f"\nLIMIT {max(int(limit), 0):d}"
     table = store.query(text, params)
     # SPARQL texts project their parameters (pyoxigraph substitutes only projected
     # variables); the answer's columns are the query's own
     keep = [i for i, c in enumerate(table.columns) if c not in params]
+    columns = [table.columns[i] for i in keep]
     rows = [tuple(row[i] for i in keep) for row in table.rows]
-    return Table([table.columns[i] for i in keep], rows)
+    for column, descending in reversed(query.order):  # stable sorts, last key first
+        rows.sort(key=itemgetter(columns.index(column)), reverse=descending)
+    return Table(columns, rows[:limit] if limit is not None else rows)
 
 
 __all__ = ["QUERIES", "NamedQuery", "bind_params", "run_named"]
