@@ -132,6 +132,7 @@ class OxigraphStore:
         self.index_graph = NamedNode(index_graph_iri(self.base))
         self._writing = Quad(self.index_graph, STATE, Literal("writing"), self.index_graph)
         self._counts: dict[Key, int] = {}
+        self._recount_due = False
         self._check_index()
 
     @staticmethod
@@ -214,6 +215,15 @@ class OxigraphStore:
         it: a paper cut off by a crash has no hash, so the next build extracts it again and
         replaces its partial graph.
         """
+        if self._recount_due:
+            self._recount()
+        try:
+            self._upsert(batch)
+        except BaseException:
+            self._recount_due = True  # the counts may hold part of this batch
+            raise
+
+    def _upsert(self, batch: Sequence[PaperExtraction]) -> None:
         self._store.add(self._writing)  # until the counts below are written too
         tally = Tally()
         fresh: list[PaperExtraction] = []
@@ -324,6 +334,7 @@ class OxigraphStore:
                 tally.delta[(row[0], row[1])] += row[2]
         self._apply(tally)
         self._store.remove(self._writing)
+        self._recount_due = False
 
     @staticmethod
     def _entity_surfaces(ex: PaperExtraction) -> dict[Entity, list[str]]:
