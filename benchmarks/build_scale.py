@@ -217,7 +217,7 @@ def run(sizes: list[int], workdir: Path, compare_workers: int, workers: int) -> 
         db = workdir / f"db-{n}"
         shutil.rmtree(db, ignore_errors=True)
         b = measured_build(db, [src], workers)
-        p50, p95, slowest = query_latencies(db)
+        p50, p95, per_query = query_latencies(db)
         inc = measured_build(db, [extra], workers)
         store_mb = _du(db) / 2**20  # after a reopen: RocksDB's log is replayed into tables
         per_paper = b["seconds"] / n
@@ -227,7 +227,7 @@ def run(sizes: list[int], workdir: Path, compare_workers: int, workers: int) -> 
             f"{n:>9,} {kg_rate:>9,.0f} {floor_rate:>8,.0f} {b['seconds']:>8,.1f} "
             f"{n / b['seconds']:>8,.0f} {b['peak_mb']:>8,.0f} {store_mb:>8,.0f} "
             f"{store_mb * 1024 / (n + INCREMENT):>8,.1f} {p50:>8,.1f} {p95:>8,.1f} "
-            f"{inc['seconds']:>6,.1f} {growth:>6}  {slowest}"
+            f"{inc['seconds']:>6,.1f} {growth:>6}  {per_query}"
         )
         print(lines[-1], flush=True)
         shutil.rmtree(db, ignore_errors=True)

@@ -54,8 +54,9 @@ FORMAT_VERSION = 1
 # RocksDB keeps writes in its log and memtables until a flush; flushing every ~2k papers
 # keeps a long build's memory flat and measured 22 % faster than one flush at the end.
 FLUSH_EVERY_QUADS = 200_000
-# A store look-up per entity mention was a sixth of a large build's time.
-KNOWN_ENTITIES_MAX = 1 << 20
+# Bound of the writer's in-memory caches (entities known stored, running counts read): a
+# store look-up per entity mention was a sixth of a large build's time.
+CACHE_ENTRIES_MAX = 1 << 20
 # Below this many new papers a batch is written in one transaction: each bulk load makes
 # RocksDB table files, which for a handful of papers costs more than it saves.
 BULK_MIN_PAPERS = 64
@@ -289,7 +290,7 @@ class OxigraphStore:
         return self._counts[key]
 
     def _apply(self, tally: Tally) -> None:
-        if len(self._counts) > KNOWN_ENTITIES_MAX:
+        if len(self._counts) > CACHE_ENTRIES_MAX:
             self._counts.clear()
         added = []
         for key, delta in tally.changes().items():
@@ -353,7 +354,7 @@ class OxigraphStore:
         pattern = self._store.quads_for_pattern(s, P["key"], None, self.entities_graph)
         if next(iter(pattern), None) is None:
             return False
-        if len(self._known_entities) >= KNOWN_ENTITIES_MAX:
+        if len(self._known_entities) >= CACHE_ENTRIES_MAX:
             self._known_entities.clear()
         self._known_entities.add(entity.id)
         return True

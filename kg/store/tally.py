@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kg.model import PaperExtraction
-from kg.vocab import KG, PAPER_CLASS, RELATION_PROPERTY, entity_iri
+from kg.store.rdf_mapping import entity_node
+from kg.vocab import KG, PAPER_CLASS, RELATION_PROPERTY
 
 #: Predicate of a running total on a class (papers, entities of a kind) or a relation.
 COUNT = KG + "count"
@@ -39,7 +40,10 @@ class PaperEdges:
         return cls(
             True,
             frozenset(
-                (RELATION_PROPERTY[m.relation], entity_iri(base, m.entity.kind, m.entity.key))
+                (
+                    RELATION_PROPERTY[m.relation],
+                    entity_node(base, m.entity.kind, m.entity.key).value,
+                )
                 for m in ex.mentions
             ),
         )

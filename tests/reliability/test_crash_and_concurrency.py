@@ -47,6 +47,10 @@ def wait_for_tables(db: Path, proc: subprocess.Popen[str], at_least_mb: float) -
     pytest.fail(f"no {at_least_mb} MB of tables written within 300 s")
 
 
+#: What ``integrity`` counts; a complete store has N_PAPERS of each.
+INTEGRITY_KEYS = ("papers", "paper_rows", "identifiers", "hashes", "graphs", "counted")
+
+
 def integrity(db: Path) -> dict[str, int]:
     with OxigraphStore(db, read_only=True) as store:
         def q(where: str, count: str = "*") -> int:
@@ -80,9 +84,7 @@ def clean_snapshot(tmp_path_factory: pytest.TempPathFactory, big_jsonl: Path):
     result = kg("build", big_jsonl, "--db", db, "--batch-size", BATCH, timeout=600)
     assert result.returncode == 0, result.stderr
     assert f"{N_PAPERS} papers read, {N_PAPERS} extracted and stored" in result.stdout
-    assert integrity(db) == dict.fromkeys(
-        ("papers", "paper_rows", "identifiers", "hashes", "graphs", "counted"), N_PAPERS
-    )
+    assert integrity(db) == dict.fromkeys(INTEGRITY_KEYS, N_PAPERS)
     return snapshot(db)
 
 
@@ -111,9 +113,7 @@ def test_sigkill_mid_build_then_rerun_is_complete_and_equal_to_a_clean_build(
     assert 0 < unchanged < N_PAPERS, "the kill must land mid-build"
     assert written + unchanged == N_PAPERS, result.stdout
 
-    assert integrity(db) == dict.fromkeys(
-        ("papers", "paper_rows", "identifiers", "hashes", "graphs", "counted"), N_PAPERS
-    )
+    assert integrity(db) == dict.fromkeys(INTEGRITY_KEYS, N_PAPERS)
     quads, stats = snapshot(db)
     clean_quads, clean_stats = clean_snapshot
     assert stats == clean_stats
