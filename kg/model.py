@@ -141,6 +141,11 @@ class Mention:
     evidence: Evidence
 
 
+def stored_order(m: Mention) -> tuple[int, int, str, str, str]:
+    """The order stores read a paper's mentions back in: total, so every store agrees."""
+    return (m.evidence.start, m.evidence.end, m.relation.value, m.entity.key, m.evidence.extractor)
+
+
 @dataclass(slots=True)
 class PaperExtraction:
     """Everything kg learned from one paper; the unit that stores upsert atomically."""

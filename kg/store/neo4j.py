@@ -33,7 +33,16 @@ from neo4j.exceptions import (
 from neo4j.graph import Node, Path, Relationship
 
 from kg.errors import QueryError, StoreError
-from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtraction, Relation
+from kg.model import (
+    Entity,
+    EntityKind,
+    Evidence,
+    Mention,
+    Paper,
+    PaperExtraction,
+    Relation,
+    stored_order,
+)
 from kg.store.base import Stats, Table
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
@@ -173,7 +182,7 @@ def _extraction(paper: dict[str, Any], edges: list[dict[str, Any]]) -> PaperExtr
             mentions.append(
                 Mention(rel, entity, surface, Evidence(*(ev[f][i] for f in EVIDENCE_FIELDS)))
             )
-    mentions.sort(key=lambda m: (m.evidence.start, m.relation.value, m.entity.key))
+    mentions.sort(key=stored_order)
     return PaperExtraction(
         paper=Paper(
             id=paper["id"],

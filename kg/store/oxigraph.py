@@ -30,9 +30,10 @@ from kg.store.rdf_mapping import (
     content_hash_quad,
     entity_node,
     entity_quads,
+    expand_evidence,
     int_literal,
-    paper_quads,
     read_paper_graph,
+    stored_paper_quads,
 )
 from kg.store.tally import COUNT, PAPER_COUNT, Key, PaperEdges, Tally
 from kg.vocab import (
@@ -262,7 +263,7 @@ class OxigraphStore:
     ) -> Iterator[Quad]:
         """The batch's quads; entities first written here are added to ``new_entities``."""
         for ex in batch:
-            yield from paper_quads(self.base, ex, content_hash)
+            yield from stored_paper_quads(self.base, ex, content_hash)
             for entity, surfaces in self._entity_surfaces(ex).items():
                 is_new = entity.id not in new_entities and not self._has_entity(entity)
                 if is_new:
@@ -404,7 +405,9 @@ class OxigraphStore:
         else:
             graphs = [NamedNode(graph_iri(self.base, pid)) for pid in paper_ids]
         for g in graphs:
-            quads = list(self._store.quads_for_pattern(None, None, None, g))
+            quads = list(
+                expand_evidence(self.base, self._store.quads_for_pattern(None, None, None, g))
+            )
             if quads:
                 yield read_paper_graph(quads, entities)
 
@@ -433,12 +436,16 @@ class OxigraphStore:
         return Table(columns, rows)
 
     def quads(self) -> Iterator[Quad]:
-        """Every quad of the graph, for streaming exports (the running counts are not data)."""
+        """Every quad of the graph as exports carry it (evidence reified), for streaming
+        exports; the running counts are not data."""
         index = self.index_graph
-        return (
-            q
-            for q in self._store.quads_for_pattern(None, None, None, None)
-            if q.graph_name != index
+        return expand_evidence(
+            self.base,
+            (
+                q
+                for q in self._store.quads_for_pattern(None, None, None, None)
+                if q.graph_name != index
+            ),
         )
 
     def stats(self) -> Stats:

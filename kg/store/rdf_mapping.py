@@ -5,17 +5,33 @@ graph, so a rebuild replaces a paper as a unit. Entity descriptions are shared b
 papers and go into one ``entities`` graph. Evidence is reified with rdf:Statement plus
 PROV-O: which character span of which paper's abstract supports the edge, and which
 extractor made it.
+
+The embedded store keeps each paper's evidence as one ``kg:evidenceRecord`` literal
+(``rdf:JSON``) instead of ten quads per mention: those were two thirds of its writes and
+of its size. ``expand_evidence`` turns a record back into the reified quads, so exports,
+read-backs and the round trip see one layout whichever way the store keeps it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 from urllib.parse import unquote
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtraction
+from kg.model import (
+    Entity,
+    EntityKind,
+    Evidence,
+    Mention,
+    Paper,
+    PaperExtraction,
+    Relation,
+    stored_order,
+)
 from kg.vocab import (
     DCTERMS,
     EVIDENCE_CLASS,
@@ -41,6 +57,8 @@ RDF_TYPE = NamedNode(RDF + "type")
 XSD_INT = NamedNode(XSD + "integer")
 XSD_DATE = NamedNode(XSD + "date")
 XSD_BOOL = NamedNode(XSD + "boolean")
+RDF_JSON = NamedNode(RDF + "JSON")
+EVIDENCE_RECORD = NamedNode(KG + "evidenceRecord")
 P = {
     name: NamedNode(iri)
     for name, iri in {
@@ -106,10 +124,67 @@ def content_hash_quad(base: str, paper: Paper) -> Quad:
 
 
 def paper_quads(base: str, ex: PaperExtraction, content_hash: bool = True) -> Iterator[Quad]:
-    """The quads of one paper's named graph (without its content hash if told)."""
+    """The quads of one paper's named graph as exports carry them: evidence reified."""
+    g = NamedNode(graph_iri(base, ex.paper.id))
+    s = NamedNode(paper_iri(base, ex.paper.id))
+    yield from _described(base, ex, s, g, content_hash)
+    yield from _reified(base, ex.paper.id, s, g, ex.mentions)
+
+
+def stored_paper_quads(base: str, ex: PaperExtraction, content_hash: bool = True) -> Iterator[Quad]:
+    """The same graph as the embedded store keeps it: evidence as one record."""
+    g = NamedNode(graph_iri(base, ex.paper.id))
+    s = NamedNode(paper_iri(base, ex.paper.id))
+    yield from _described(base, ex, s, g, content_hash)
+    if ex.mentions:
+        yield Quad(s, EVIDENCE_RECORD, Literal(evidence_record(ex), datatype=RDF_JSON), g)
+
+
+def evidence_record(ex: PaperExtraction) -> str:
+    """``{"paper": id, "mentions": [[relation, kind, key, start, end, sentence start,
+    sentence end, extractor], ...]}``: everything the reified form says, nothing more."""
+    rows = [
+        [
+            m.relation.value,
+            m.entity.kind.value,
+            m.entity.key,
+            m.evidence.start,
+            m.evidence.end,
+            m.evidence.sentence_start,
+            m.evidence.sentence_end,
+            m.evidence.extractor,
+        ]
+        for m in ex.mentions
+    ]
+    return json.dumps({"paper": ex.paper.id, "mentions": rows}, separators=(",", ":"))
+
+
+def expand_evidence(base: str, quads: Iterable[Quad]) -> Iterator[Quad]:
+    """``quads`` with every evidence record replaced by the reified quads it stands for."""
+    for q in quads:
+        if q.predicate != EVIDENCE_RECORD:
+            yield q
+            continue
+        record = json.loads(q.object.value)
+        mentions = [
+            Mention(
+                relation=Relation(rel),
+                entity=Entity(EntityKind(kind), key, key),
+                surface="",
+                evidence=Evidence(start, end, sentence_start, sentence_end, extractor),
+            )
+            for rel, kind, key, start, end, sentence_start, sentence_end, extractor in record[
+                "mentions"
+            ]
+        ]
+        yield from _reified(base, record["paper"], q.subject, q.graph_name, mentions)
+
+
+def _described(
+    base: str, ex: PaperExtraction, s: NamedNode, g: NamedNode, content_hash: bool
+) -> Iterator[Quad]:
+    """The paper's literals and its edges."""
     paper = ex.paper
-    g = NamedNode(graph_iri(base, paper.id))
-    s = NamedNode(paper_iri(base, paper.id))
     yield Quad(s, RDF_TYPE, PAPER_NODE, g)
     yield Quad(s, P["identifier"], Literal(paper.id), g)
     yield Quad(s, P["title"], _text(paper.title), g)
@@ -140,10 +215,17 @@ def paper_quads(base: str, ex: PaperExtraction, content_hash: bool = True) -> It
     if paper.doi:
         yield Quad(s, P["sameAs"], NamedNode(doi_iri(paper.doi)), g)
     for m in ex.mentions:
+        yield Quad(s, RELATION_NODE[m.relation], entity_node(base, m.entity.kind, m.entity.key), g)
+
+
+def _reified(
+    base: str, paper_id: str, s: Any, g: Any, mentions: Iterable[Mention]
+) -> Iterator[Quad]:
+    """One kg:Evidence (rdf:Statement + PROV-O) per mention."""
+    for m in mentions:
         o = entity_node(base, m.entity.kind, m.entity.key)
         rel = RELATION_NODE[m.relation]
-        yield Quad(s, rel, o, g)
-        ev = NamedNode(evidence_iri(base, paper.id, m.relation, m.entity.key, m.evidence))
+        ev = NamedNode(evidence_iri(base, paper_id, m.relation, m.entity.key, m.evidence))
         yield Quad(ev, RDF_TYPE, EVIDENCE_NODE, g)
         yield Quad(ev, P["subject"], s, g)
         yield Quad(ev, P["predicate"], rel, g)
@@ -220,7 +302,7 @@ def read_paper_graph(quads: Iterable[Quad], entities: dict[str, Entity]) -> Pape
                 ),
             )
         )
-    mentions.sort(key=lambda m: (m.evidence.start, m.relation.value, m.entity.key))
+    mentions.sort(key=stored_order)
     return PaperExtraction(
         paper=paper, mentions=mentions, releases_code=lit.get("releasesCodeStated") == "true"
     )
