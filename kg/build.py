@@ -31,7 +31,10 @@ class Limits:
 
     max_title_chars: int = 2_000
     max_abstract_chars: int = 100_000
-    batch_size: int = 512
+    # Papers per store upsert. Each bulk load leaves RocksDB table files to compact, so
+    # fewer, larger loads are cheaper: 50k papers built in 104 s with 512, 84 s with 4,096
+    # and 76 s with 16,384 (peak RSS 300, 375 and 750 MB).
+    batch_size: int = 8_192
 
     def __post_init__(self) -> None:
         # batch_size 0 used to store nothing and exit 0; negative ones crashed
@@ -151,7 +154,8 @@ def build(
                 progress(len(batch))
             yield from todo
 
-    store_extractions(_extract(changed_papers(), extractor, workers), store, limits.batch_size)
+    extractions = _extract(changed_papers(), extractor, workers, ahead=limits.batch_size)
+    store_extractions(extractions, store, limits.batch_size)
     report.stats = store.stats()
     return report
 
@@ -177,12 +181,14 @@ def store_extractions(
 
 
 def _extract(
-    papers: Iterable[Paper], extractor: Extractor, workers: int
+    papers: Iterable[Paper], extractor: Extractor, workers: int, ahead: int = 0
 ) -> Iterator[PaperExtraction]:
     """In process, or over a pool of ``workers`` processes that keep the input order."""
     if workers <= 1:
         return extractor.extract(papers)
-    return extract_parallel(papers, workers, config=extractor.config, resolver=extractor.resolver)
+    return extract_parallel(
+        papers, workers, config=extractor.config, resolver=extractor.resolver, ahead=ahead
+    )
 
 
 def extract_records(

@@ -37,3 +37,21 @@ def test_input_is_read_only_a_few_chunks_ahead(seed_papers: list[Paper]) -> None
     window = workers * IN_FLIGHT_PER_WORKER + 1  # queued chunks, plus the one refilled
     assert consumed <= window * chunk < len(seed_papers)
     assert sum(1 for _ in results) == len(seed_papers) - 1
+
+
+def test_a_batch_consumer_gets_a_batch_read_ahead(seed_papers: list[Paper]) -> None:
+    """With ``ahead`` (the caller's batch), workers have that many papers to extract while
+    the caller stores the batch before; still bounded."""
+    consumed = 0
+
+    def counted() -> Iterator[Paper]:
+        nonlocal consumed
+        for paper in seed_papers:
+            consumed += 1
+            yield paper
+
+    chunk, ahead = 8, 96
+    results = extract_parallel(counted(), workers=2, chunk_size=chunk, ahead=ahead)
+    first = next(results)
+    assert ahead <= consumed <= ahead + chunk < len(seed_papers)
+    assert [first, *results] == list(extract_parallel(seed_papers, workers=2, chunk_size=chunk))

@@ -43,7 +43,7 @@ def build(
     skip_bad: SkipBad = False,
     aliases: Aliases = None,
     base_iri: Annotated[str | None, typer.Option(help="Base IRI for new stores.")] = None,
-    batch_size: Annotated[int, typer.Option(help="Papers per extraction/store batch.")] = 512,
+    batch_size: Annotated[int, typer.Option(help="Papers per extraction/store batch.")] = 8_192,
     max_abstract_chars: Annotated[int, typer.Option(help="Longest abstract accepted.")] = 100_000,
     max_title_chars: Annotated[int, typer.Option(help="Longest title accepted.")] = 2_000,
     workers: Workers = 1,

@@ -5,6 +5,8 @@ their abstracts do not travel twice.
 
 Chunks are submitted through a bounded ``apply_async`` window rather than ``Pool.imap``,
 whose feeder thread reads the whole input ahead: memory stays flat on any corpus size.
+A caller that consumes results in batches passes ``ahead`` (its batch size), so workers
+extract the next batch while it stores this one instead of idling.
 """
 
 from __future__ import annotations
@@ -50,8 +52,12 @@ def extract_parallel(
     chunk_size: int = 256,
     config: ExtractConfig | None = None,
     resolver: Resolver | None = None,
+    ahead: int = 0,
 ) -> Iterator[PaperExtraction]:
-    """Like ``Extractor.extract`` over ``workers`` processes; results keep the input order."""
+    """Like ``Extractor.extract`` over ``workers`` processes; results keep the input order.
+
+    At most ``max(2 × workers chunks, ahead papers)`` are in flight.
+    """
     workers = workers or mp.cpu_count()
     if workers <= 1:
         yield from Extractor(config, resolver).extract(papers)
@@ -61,7 +67,7 @@ def extract_parallel(
         window: deque[tuple[list[Paper], Any]] = deque()
         for chunk in chunks:
             window.append((chunk, pool.apply_async(_run, (chunk,))))
-            if len(window) >= workers * IN_FLIGHT_PER_WORKER:
+            if len(window) >= max(workers * IN_FLIGHT_PER_WORKER, -(-ahead // chunk_size)):
                 break
         while window:
             done, pending = window.popleft()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import spacy
@@ -46,10 +47,15 @@ class Extractor:
     ) -> None:
         self.config = config or ExtractConfig()
         self.resolver = resolver or Resolver.default()
-        self.nlp = build_nlp(self.config)
-        if "kg_entities" in self.nlp.pipe_names:
-            entities: Any = self.nlp.get_pipe("kg_entities")
+
+    @cached_property
+    def nlp(self) -> Language:
+        """Built on first use: a build whose pool workers extract never needs the parent's."""
+        nlp = build_nlp(self.config)
+        if "kg_entities" in nlp.pipe_names:
+            entities: Any = nlp.get_pipe("kg_entities")
             entities.gazetteer = entities.gazetteer.with_aliases(self.resolver.aliases)
+        return nlp
 
     def extract(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
         for doc, paper in self.nlp.pipe(
