@@ -73,6 +73,9 @@ def sparql(
 ) -> None:
     """Run raw SPARQL on the embedded store (prefixes kg:, dcterms:, skos:, … predefined).
 
+    The store keeps evidence as one kg:evidenceRecord per paper; kg:Evidence nodes are in
+    exports (docs/rdf.md).
+
     Example: kg sparql 'SELECT ?t WHERE { ?p dcterms:title ?t } LIMIT 3'
     """
     with open_graph("oxigraph", db, read_only=True) as graph:

@@ -123,11 +123,11 @@ def content_hash_quad(base: str, paper: Paper) -> Quad:
     )
 
 
-def paper_quads(base: str, ex: PaperExtraction, content_hash: bool = True) -> Iterator[Quad]:
+def paper_quads(base: str, ex: PaperExtraction) -> Iterator[Quad]:
     """The quads of one paper's named graph as exports carry them: evidence reified."""
     g = NamedNode(graph_iri(base, ex.paper.id))
     s = NamedNode(paper_iri(base, ex.paper.id))
-    yield from _described(base, ex, s, g, content_hash)
+    yield from _described(base, ex, s, g, content_hash=True)
     yield from _reified(base, ex.paper.id, s, g, ex.mentions)
 
 
