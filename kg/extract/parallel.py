@@ -14,11 +14,12 @@ from __future__ import annotations
 import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
 from kg.extract.pipeline import ExtractConfig, Extractor
-from kg.model import Mention, Paper, PaperExtraction
+from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtraction, Relation
 from kg.resolve import Resolver
 
 #: Chunks queued per worker: enough to keep workers busy, few enough to bound memory.
@@ -32,12 +33,32 @@ def _init(config: ExtractConfig | None, resolver: Resolver | None) -> None:
     _worker = Extractor(config, resolver)
 
 
-Found = tuple[list[Mention], bool]
+# A mention as plain values: unpickling frozen slotted dataclasses goes through
+# ``dataclasses.fields`` per object, which made the parent pay ~2x for every result.
+Row = tuple[Relation, EntityKind, str, str, str, tuple[int, int, int, int, str]]
+Found = tuple[list[Row], bool]
 
 
 def _run(chunk: list[Paper]) -> list[Found]:
     assert _worker is not None, "worker not initialised"
-    return [(ex.mentions, ex.releases_code) for ex in _worker.extract(chunk)]
+    return [([_row(m) for m in ex.mentions], ex.releases_code) for ex in _worker.extract(chunk)]
+
+
+def _row(m: Mention) -> Row:
+    e, ev = m.entity, m.evidence
+    spans = (ev.start, ev.end, ev.sentence_start, ev.sentence_end, ev.extractor)
+    return (m.relation, e.kind, e.key, e.name, m.surface, spans)
+
+
+@lru_cache(maxsize=1 << 16)
+def _entity(kind: EntityKind, key: str, name: str) -> Entity:
+    """Entities recur across papers: one object each, as in a single process."""
+    return Entity(kind, key, name)
+
+
+def _mention(row: Row) -> Mention:
+    relation, kind, key, name, surface, spans = row
+    return Mention(relation, _entity(kind, key, name), surface, Evidence(*spans))
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -74,5 +95,5 @@ def extract_parallel(
             found = pending.get()
             for chunk in islice(chunks, 1):
                 window.append((chunk, pool.apply_async(_run, (chunk,))))
-            for paper, (mentions, releases_code) in zip(done, found, strict=True):
-                yield PaperExtraction(paper, mentions, releases_code)
+            for paper, (rows, releases_code) in zip(done, found, strict=True):
+                yield PaperExtraction(paper, [_mention(row) for row in rows], releases_code)
