@@ -53,8 +53,8 @@ def run_named(
     """Answer a named question on ``store`` in the store's own query language."""
     query = QUERIES.get(name)
     params = bind_params(query, args or {}, resolver)
-    text = query.sparql if store.query_language == "sparql" else query.cypher
     limit = params.pop("limit", None)
+    text = query.text(store.query_language, limit)
     table = store.query(text, params)
     # SPARQL texts project their parameters (pyoxigraph substitutes only projected
     # variables); the answer's columns are the query's own

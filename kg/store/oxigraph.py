@@ -32,10 +32,20 @@ from kg.store.rdf_mapping import (
     entity_quads,
     expand_evidence,
     int_literal,
+    paper_nodes,
     read_paper_graph,
     stored_paper_quads,
 )
-from kg.store.tally import COUNT, PAPER_COUNT, Key, PaperEdges, Tally
+from kg.store.tally import (
+    COUNT,
+    PAPER_COUNT,
+    RANK_FLOOR,
+    RANKED_IN,
+    Key,
+    PaperEdges,
+    Ranking,
+    Tally,
+)
 from kg.vocab import (
     CLASS_KIND,
     DEFAULT_BASE_IRI,
@@ -46,9 +56,9 @@ from kg.vocab import (
     PROPERTY_RELATION,
     RELATION_PROPERTY,
     entities_graph_iri,
+    entity_iri,
     graph_iri,
     index_graph_iri,
-    paper_iri,
 )
 
 FORMAT_VERSION = 1
@@ -62,6 +72,12 @@ CACHE_ENTRIES_MAX = 1 << 20
 # RocksDB table files, which for a handful of papers costs more than it saves.
 BULK_MIN_PAPERS = 64
 STATE = NamedNode(KG + "state")
+# What the index graph holds: 2 = running counts and rankings. A store whose index lacks
+# this (built by an older kg) is recounted by its next writer.
+INDEX_LAYOUT = 2
+RANKED_IN_NODE, RANK_FLOOR_NODE = NamedNode(RANKED_IN), NamedNode(RANK_FLOOR)
+PAPER_COUNT_NODE = NamedNode(PAPER_COUNT)
+_KIND_BY_SEGMENT = {kind.value.lower(): iri for kind, iri in KIND_CLASS.items()}
 _RELATIONS = " ".join(f"<{iri}>" for iri in RELATION_PROPERTY.values())
 
 
@@ -133,7 +149,11 @@ class OxigraphStore:
         self.entities_graph = NamedNode(entities_graph_iri(self.base))
         self.index_graph = NamedNode(index_graph_iri(self.base))
         self._writing = Quad(self.index_graph, STATE, Literal("writing"), self.index_graph)
+        self._layout = Quad(
+            self.index_graph, NamedNode(KG + "layout"), int_literal(INDEX_LAYOUT), self.index_graph
+        )
         self._counts: dict[Key, int] = {}
+        self._rankings: dict[str, Ranking] = {}
         self._recount_due = False
         self._check_index()
 
@@ -231,7 +251,7 @@ class OxigraphStore:
         fresh: list[PaperExtraction] = []
         stored: list[PaperExtraction] = []
         for ex in batch:
-            g = NamedNode(graph_iri(self.base, ex.paper.id))
+            g = paper_nodes(self.base, ex.paper.id)[1]
             if self._store.contains_named_graph(g):
                 tally.remove(self._stored_edges(ex.paper.id, g))
                 self._store.remove_graph(g)
@@ -271,7 +291,7 @@ class OxigraphStore:
                 yield from entity_quads(self.base, entity, surfaces, self.entities_graph, is_new)
 
     def _stored_edges(self, paper_id: str, g: NamedNode) -> PaperEdges:
-        s = NamedNode(paper_iri(self.base, paper_id))
+        s = paper_nodes(self.base, paper_id)[0]
         edges, is_paper = set(), False
         for q in self._store.quads_for_pattern(s, None, None, g):
             p = q.predicate.value
@@ -293,7 +313,8 @@ class OxigraphStore:
     def _apply(self, tally: Tally) -> None:
         if len(self._counts) > CACHE_ENTRIES_MAX:
             self._counts.clear()
-        added = []
+        added = [self._layout]
+        papers_of: dict[str, dict[str, int]] = {}  # kind class → entity → new paper count
         for key, delta in tally.changes().items():
             old = self._count(key)
             s, p = NamedNode(key[0]), NamedNode(key[1])
@@ -302,13 +323,62 @@ class OxigraphStore:
             if old + delta:
                 added.append(Quad(s, p, int_literal(old + delta), self.index_graph))
             self._counts[key] = old + delta
+            if key[1] == PAPER_COUNT:
+                papers_of.setdefault(self._kind_of(key[0]), {})[key[0]] = old + delta
         self._store.extend(added)
+        for kind, papers in papers_of.items():
+            self._rank(kind, papers)
+
+    # -- rankings (kg.store.tally.Ranking): top-n answers without reading every entity --
+    def _kind_of(self, entity_iri: str) -> str:
+        return _KIND_BY_SEGMENT[entity_iri[len(self.base) :].split("/", 1)[0]]
+
+    def _ranking(self, kind: str) -> Ranking:
+        if kind not in self._rankings:
+            k = NamedNode(kind)
+            floors = self._store.quads_for_pattern(k, RANK_FLOOR_NODE, None, self.index_graph)
+            floor = next(iter(floors), None)
+            members = {
+                q.subject.value: self._count((q.subject.value, PAPER_COUNT))
+                for q in self._store.quads_for_pattern(None, RANKED_IN_NODE, k, self.index_graph)
+            }
+            self._rankings[kind] = Ranking(
+                floor=int(floor.object.value) if floor else 1,
+                members=members,
+                cap=max(2 * len(members), Ranking().cap),
+            )
+        return self._rankings[kind]
+
+    def _rank(self, kind: str, papers: dict[str, int]) -> None:
+        """Move ``papers`` (new paper counts of entities of ``kind``) into its ranking."""
+        ranking = self._ranking(kind)
+        before, floor = set(ranking.members), ranking.floor
+        if not ranking.update(papers):  # too few left above the floor: rank them all again
+            ranking = self._rankings[kind] = Ranking.of(self._paper_counts(kind))
+        k, g = NamedNode(kind), self.index_graph
+        for entity in before - ranking.members.keys():
+            self._store.remove(Quad(NamedNode(entity), RANKED_IN_NODE, k, g))
+        self._store.extend(
+            Quad(NamedNode(entity), RANKED_IN_NODE, k, g)
+            for entity in ranking.members.keys() - before
+        )
+        if ranking.floor != floor or not before:
+            self._store.remove(Quad(k, RANK_FLOOR_NODE, int_literal(floor), g))
+            self._store.add(Quad(k, RANK_FLOOR_NODE, int_literal(ranking.floor), g))
+
+    def _paper_counts(self, kind: str) -> dict[str, int]:
+        prefix = entity_iri(self.base, CLASS_KIND[kind], "")
+        return {
+            q.subject.value: int(q.object.value)
+            for q in self._store.quads_for_pattern(None, PAPER_COUNT_NODE, None, self.index_graph)
+            if q.subject.value.startswith(prefix)
+        }
 
     def _check_index(self) -> None:
         """Recount after a build that stopped half-way (or a store from before the counts);
         a reader cannot recount, so it says what to do."""
         writing = next(iter(self._store.quads_for_pattern(*self._writing)), None) is not None
-        missing = not self._store.contains_named_graph(self.index_graph) and (
+        missing = next(iter(self._store.quads_for_pattern(*self._layout)), None) is None and (
             next(iter(self._store.quads_for_pattern(None, RDF_TYPE, PAPER_NODE, None)), None)
             is not None
         )
@@ -318,7 +388,7 @@ class OxigraphStore:
             why = (
                 "the last build stopped before it finished"
                 if writing
-                else "it predates kg's counts"
+                else "its counts predate this version of kg"
             )
             raise StoreError(f"{self.path}: {why}; run `kg build` on it again to complete it")
         self._recount()
@@ -330,6 +400,7 @@ class OxigraphStore:
             if q != self._writing:
                 self._store.remove(q)
         self._counts.clear()
+        self._rankings.clear()
         tally = Tally()
         for query in recount_queries(self.entities_graph.value):
             for row in self.query(query).rows:
@@ -368,8 +439,7 @@ class OxigraphStore:
     def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]:
         out = {}
         for pid in paper_ids:
-            g = NamedNode(graph_iri(self.base, pid))
-            s = NamedNode(paper_iri(self.base, pid))
+            s, g = paper_nodes(self.base, pid)
             for q in self._store.quads_for_pattern(s, P["contentHash"], None, g):
                 out[pid] = q.object.value
         return out

@@ -111,30 +111,34 @@ def _extractor_node(base: str, extractor: str) -> NamedNode:
     return NamedNode(extractor_iri(base, extractor))
 
 
+# A build names each paper five times (hash look-up, replace check, quads, hash quad):
+# one percent-encoding per paper and batch instead.
+@lru_cache(maxsize=1 << 15)
+def paper_nodes(base: str, paper_id: str) -> tuple[NamedNode, NamedNode]:
+    """(paper IRI, its named graph's IRI)."""
+    return NamedNode(paper_iri(base, paper_id)), NamedNode(graph_iri(base, paper_id))
+
+
 def _text(value: str) -> Literal:
     return Literal(value, language="en")
 
 
 def content_hash_quad(base: str, paper: Paper) -> Quad:
     """The quad that marks a paper as stored: bulk loads write it last (see the store)."""
-    g = NamedNode(graph_iri(base, paper.id))
-    return Quad(
-        NamedNode(paper_iri(base, paper.id)), P["contentHash"], Literal(paper.content_hash), g
-    )
+    s, g = paper_nodes(base, paper.id)
+    return Quad(s, P["contentHash"], Literal(paper.content_hash), g)
 
 
 def paper_quads(base: str, ex: PaperExtraction) -> Iterator[Quad]:
     """The quads of one paper's named graph as exports carry them: evidence reified."""
-    g = NamedNode(graph_iri(base, ex.paper.id))
-    s = NamedNode(paper_iri(base, ex.paper.id))
+    s, g = paper_nodes(base, ex.paper.id)
     yield from _described(base, ex, s, g, content_hash=True)
     yield from _reified(base, ex.paper.id, s, g, ex.mentions)
 
 
 def stored_paper_quads(base: str, ex: PaperExtraction, content_hash: bool = True) -> Iterator[Quad]:
     """The same graph as the embedded store keeps it: evidence as one record."""
-    g = NamedNode(graph_iri(base, ex.paper.id))
-    s = NamedNode(paper_iri(base, ex.paper.id))
+    s, g = paper_nodes(base, ex.paper.id)
     yield from _described(base, ex, s, g, content_hash)
     if ex.mentions:
         yield Quad(s, EVIDENCE_RECORD, Literal(evidence_record(ex), datatype=RDF_JSON), g)

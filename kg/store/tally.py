@@ -7,6 +7,11 @@ each upsert adds what its papers bring and takes away what the papers they repla
 and the counts live as quads in a graph of their own (left out of exports: they are
 derived, and any store that imports the graph counts again).
 
+Each kind also keeps a ranking: the entities with at least ``floor`` papers, between
+``RANKED`` and twice as many (ties kept whole). Every entity above the floor is in it, so
+the top *n* of a kind for any n ≤ RANKED is read from the ranking alone instead of from
+every entity of the kind (top-methods read 18k methods at 100k papers).
+
 Pure bookkeeping here; the store reads and writes the quads.
 """
 
@@ -24,6 +29,13 @@ from kg.vocab import KG, PAPER_CLASS, RELATION_PROPERTY
 COUNT = KG + "count"
 #: Predicate of the number of papers linking an entity, by any relation.
 PAPER_COUNT = KG + "paperCount"
+
+#: Predicate tying a ranked entity to its kind's class.
+RANKED_IN = KG + "rankedIn"
+#: Predicate of a kind's ranking floor: ranked entities have at least this many papers.
+RANK_FLOOR = KG + "rankFloor"
+#: Top-n answers up to this n come from the ranking.
+RANKED = 256
 
 Key = tuple[str, str]  # (subject IRI, COUNT or PAPER_COUNT)
 
@@ -72,3 +84,34 @@ class Tally:
 
     def changes(self) -> dict[Key, int]:
         return {key: d for key, d in self.delta.items() if d}
+
+
+@dataclass
+class Ranking:
+    """One kind's ranked entities (IRI → papers): all those with at least ``floor``."""
+
+    floor: int = 1
+    members: dict[str, int] = field(default_factory=dict)
+    #: size at which to try raising the floor again (ties can keep it from rising)
+    cap: int = field(default_factory=lambda: 2 * RANKED)
+
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> Ranking:
+        """From the paper counts of every entity of the kind."""
+        ranking = cls()
+        ranking.update(counts)
+        return ranking
+
+    def update(self, counts: dict[str, int]) -> bool:
+        """Take new paper counts of some entities; False when too few entities are left
+        above the floor for the ranking to answer a top-RANKED (rebuild it with ``of``)."""
+        for entity, n in counts.items():
+            if n >= self.floor and n > 0:
+                self.members[entity] = n
+            else:
+                self.members.pop(entity, None)
+        if len(self.members) > self.cap:
+            self.floor = max(self.floor, sorted(self.members.values(), reverse=True)[RANKED - 1])
+            self.members = {e: n for e, n in self.members.items() if n >= self.floor}
+            self.cap = max(2 * RANKED, 2 * len(self.members))
+        return len(self.members) >= RANKED or self.floor == 1

@@ -4,15 +4,22 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.errors import StoreError
 from kg.model import PaperExtraction
-from kg.store import open_store
+from kg.query import QUERIES, named, run_named
+from kg.store import open_store, tally
 from kg.store.oxigraph import OxigraphStore
+from kg.store.tally import RANKED, Ranking
+from kg.vocab import KG
 
 
 def index_quads(store: OxigraphStore) -> list[str]:
-    return sorted(map(str, store._store.quads_for_pattern(None, None, None, store.index_graph)))
+    """The running counts (rankings depend on the order counts changed in, so not them)."""
+    quads = store._store.quads_for_pattern(None, None, None, store.index_graph)
+    return sorted(str(q) for q in quads if q.predicate.value in (tally.COUNT, tally.PAPER_COUNT))
 
 
 def test_counts_after_inserts_and_replacements_equal_a_recount(
@@ -66,3 +73,67 @@ def test_a_build_stopped_half_way_is_recounted_by_the_next_writer(
         assert index_quads(store) == good
     with OxigraphStore(db, read_only=True) as store:
         assert store.stats().papers == 200
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.integers(0, 1_500), st.integers(0, 40), max_size=400),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_a_ranking_holds_every_entity_above_its_floor(batches: list[dict[int, int]]) -> None:
+    """Whatever counts come and go, the top RANKED read from the ranking are the true ones."""
+    ranking, counts = Ranking(), {}
+    for batch in batches:
+        changed = {f"e{k}": n for k, n in batch.items()}
+        counts.update(changed)
+        if not ranking.update(changed):
+            ranking = Ranking.of(counts)
+        above = {e for e, n in counts.items() if n >= ranking.floor and n > 0}
+        assert set(ranking.members) == above
+        assert len(ranking.members) >= min(RANKED, sum(1 for n in counts.values() if n > 0))
+
+        def top(items: dict[str, int]) -> list[tuple[str, int]]:
+            return sorted(items.items(), key=lambda item: (-item[1], item[0]))[:RANKED]
+
+        assert top(ranking.members) == top({e: n for e, n in counts.items() if n > 0})
+
+
+def test_top_answers_from_the_ranking_equal_the_full_answers(
+    seed_extractions: list[PaperExtraction], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ranked = 16  # small enough that the seed graph's ranking has a floor above 1
+    monkeypatch.setattr(tally, "RANKED", ranked)
+    monkeypatch.setattr(named, "RANKED", ranked)
+    store = open_store("memory")
+    store.upsert(seed_extractions)
+    # papers whose extraction changed lose methods: counts fall and rankings must follow
+    store.upsert(
+        [
+            replace(ex, mentions=ex.mentions[: len(ex.mentions) // 3])
+            for ex in seed_extractions[:250]
+        ]
+    )
+    methods = store._ranking(KG + "Method")
+    assert methods.floor > 1 and ranked <= len(methods.members) < 100  # the ranking is in use
+    for name in ("top-methods", "top-datasets"):
+        query = QUERIES.get(name)
+        full = store.query(query.sparql).rows
+        for limit in (5, ranked):
+            top = run_named(store, name, {"limit": limit}).rows
+            assert query.text("sparql", limit) == query.sparql_top
+            assert top == sorted(full, key=lambda r: (-r[1], r[0]))[:limit]
+        assert query.text("sparql", ranked + 1) == query.sparql
+        assert (
+            run_named(store, name, {"limit": 200}).rows
+            == sorted(full, key=lambda r: (-r[1], r[0]))[:200]
+        )
+    answers = [
+        run_named(store, name, {"limit": 10}).rows for name in ("top-methods", "top-datasets")
+    ]
+    store._recount()  # rankings rebuilt from scratch answer alike
+    assert [
+        run_named(store, name, {"limit": 10}).rows for name in ("top-methods", "top-datasets")
+    ] == answers
