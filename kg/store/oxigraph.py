@@ -33,6 +33,7 @@ from kg.store.rdf_mapping import (
     expand_evidence,
     int_literal,
     paper_nodes,
+    paper_quads,
     read_paper_graph,
     stored_paper_quads,
 )
@@ -134,6 +135,8 @@ class OxigraphStore:
         self._unflushed = 0
         self._known_entities: set[str] = set()
         self._lock: IO[bytes] | None = None
+        # evidence as one record per paper on disk, reified in memory (kg.store.rdf_mapping)
+        self.compact_evidence = self.path is not None
         if self.path is None:
             self.base = base_iri or DEFAULT_BASE_IRI
             self._store = Store()
@@ -283,7 +286,8 @@ class OxigraphStore:
     ) -> Iterator[Quad]:
         """The batch's quads; entities first written here are added to ``new_entities``."""
         for ex in batch:
-            yield from stored_paper_quads(self.base, ex, content_hash)
+            paper = stored_paper_quads if self.compact_evidence else paper_quads
+            yield from paper(self.base, ex, content_hash)
             for entity, surfaces in self._entity_surfaces(ex).items():
                 is_new = entity.id not in new_entities and not self._has_entity(entity)
                 if is_new:
@@ -509,14 +513,12 @@ class OxigraphStore:
         """Every quad of the graph as exports carry it (evidence reified), for streaming
         exports; the running counts are not data."""
         index = self.index_graph
-        return expand_evidence(
-            self.base,
-            (
-                q
-                for q in self._store.quads_for_pattern(None, None, None, None)
-                if q.graph_name != index
-            ),
+        quads = (
+            q
+            for q in self._store.quads_for_pattern(None, None, None, None)
+            if q.graph_name != index
         )
+        return expand_evidence(self.base, quads) if self.compact_evidence else quads
 
     def stats(self) -> Stats:
         """From the running counts: a look-up, not a scan of the graph."""

@@ -6,10 +6,12 @@ papers and go into one ``entities`` graph. Evidence is reified with rdf:Statemen
 PROV-O: which character span of which paper's abstract supports the edge, and which
 extractor made it.
 
-The embedded store keeps each paper's evidence as one ``kg:evidenceRecord`` literal
-(``rdf:JSON``) instead of ten quads per mention: those were two thirds of its writes and
-of its size. ``expand_evidence`` turns a record back into the reified quads, so exports,
-read-backs and the round trip see one layout whichever way the store keeps it.
+The embedded store on disk keeps each paper's evidence as one ``kg:evidenceRecord``
+literal (``rdf:JSON``) instead of ten quads per mention: those were two thirds of its
+writes and of its size. ``expand_evidence`` turns a record back into the reified quads, so
+exports, read-backs and the round trip see one layout whichever way the store keeps it.
+The store held in memory keeps evidence reified: it has no disk to save, and its exports
+stream straight out of it with no Python work per quad.
 """
 
 from __future__ import annotations
@@ -129,10 +131,10 @@ def content_hash_quad(base: str, paper: Paper) -> Quad:
     return Quad(s, P["contentHash"], Literal(paper.content_hash), g)
 
 
-def paper_quads(base: str, ex: PaperExtraction) -> Iterator[Quad]:
+def paper_quads(base: str, ex: PaperExtraction, content_hash: bool = True) -> Iterator[Quad]:
     """The quads of one paper's named graph as exports carry them: evidence reified."""
     s, g = paper_nodes(base, ex.paper.id)
-    yield from _described(base, ex, s, g, content_hash=True)
+    yield from _described(base, ex, s, g, content_hash)
     yield from _reified(base, ex.paper.id, s, g, ex.mentions)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode
 
 from kg.model import PaperExtraction
+from kg.store import open_store
 from kg.store.oxigraph import OxigraphStore
 from kg.store.rdf_mapping import (
     EVIDENCE_NODE,
@@ -54,3 +55,15 @@ def test_a_store_holding_reified_evidence_reads_back_alike(
             store._store.extend(paper_quads(store.base, ex))
         assert list(store.extractions()) == before
         assert before[0].mentions
+
+
+def test_the_store_held_in_memory_keeps_evidence_reified(
+    seed_extractions: list[PaperExtraction],
+) -> None:
+    """No disk to save there, and exports stream out of it without expanding records."""
+    memory = open_store("memory")
+    memory.upsert(seed_extractions[:50])
+    raw = memory._store
+    assert next(iter(raw.quads_for_pattern(None, EVIDENCE_RECORD, None, None)), None) is None
+    reified = sum(1 for _ in raw.quads_for_pattern(None, RDF_TYPE, EVIDENCE_NODE, None))
+    assert reified == sum(1 for q in memory.quads() if q.object == EVIDENCE_NODE) > 50
