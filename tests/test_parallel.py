@@ -22,36 +22,34 @@ def test_one_worker_runs_in_process(
     assert list(extract_parallel(seed_papers[:20], workers=1)) == seed_extractions[:20]
 
 
-def test_input_is_read_only_a_few_chunks_ahead(seed_papers: list[Paper]) -> None:
-    consumed = 0
+class Counted:
+    """The papers, counting how many the consumer has read."""
 
-    def counted() -> Iterator[Paper]:
-        nonlocal consumed
-        for paper in seed_papers:
-            consumed += 1
+    def __init__(self, papers: list[Paper]) -> None:
+        self.papers, self.read = papers, 0
+
+    def __iter__(self) -> Iterator[Paper]:
+        for paper in self.papers:
+            self.read += 1
             yield paper
 
+
+def test_input_is_read_only_a_few_chunks_ahead(seed_papers: list[Paper]) -> None:
+    counted = Counted(seed_papers)
     workers, chunk = 2, 8
-    results = extract_parallel(counted(), workers=workers, chunk_size=chunk)
+    results = extract_parallel(counted, workers=workers, chunk_size=chunk)
     next(results)
     window = workers * IN_FLIGHT_PER_WORKER + 1  # queued chunks, plus the one refilled
-    assert consumed <= window * chunk < len(seed_papers)
+    assert counted.read <= window * chunk < len(seed_papers)
     assert sum(1 for _ in results) == len(seed_papers) - 1
 
 
 def test_a_batch_consumer_gets_a_batch_read_ahead(seed_papers: list[Paper]) -> None:
     """With ``ahead`` (the caller's batch), workers have that many papers to extract while
     the caller stores the batch before; still bounded."""
-    consumed = 0
-
-    def counted() -> Iterator[Paper]:
-        nonlocal consumed
-        for paper in seed_papers:
-            consumed += 1
-            yield paper
-
+    counted = Counted(seed_papers)
     chunk, ahead = 8, 96
-    results = extract_parallel(counted(), workers=2, chunk_size=chunk, ahead=ahead)
+    results = extract_parallel(counted, workers=2, chunk_size=chunk, ahead=ahead)
     first = next(results)
-    assert ahead <= consumed <= ahead + chunk < len(seed_papers)
+    assert ahead <= counted.read <= ahead + chunk < len(seed_papers)
     assert [first, *results] == list(extract_parallel(seed_papers, workers=2, chunk_size=chunk))
