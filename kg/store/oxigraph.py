@@ -57,7 +57,6 @@ from kg.vocab import (
     PROPERTY_RELATION,
     RELATION_PROPERTY,
     entities_graph_iri,
-    entity_iri,
     graph_iri,
     index_graph_iri,
 )
@@ -285,8 +284,8 @@ class OxigraphStore:
         content_hash: bool,
     ) -> Iterator[Quad]:
         """The batch's quads; entities first written here are added to ``new_entities``."""
+        paper = stored_paper_quads if self.compact_evidence else paper_quads
         for ex in batch:
-            paper = stored_paper_quads if self.compact_evidence else paper_quads
             yield from paper(self.base, ex, content_hash)
             for entity, surfaces in self._entity_surfaces(ex).items():
                 is_new = entity.id not in new_entities and not self._has_entity(entity)
@@ -371,11 +370,10 @@ class OxigraphStore:
             self._store.add(Quad(k, RANK_FLOOR_NODE, int_literal(ranking.floor), g))
 
     def _paper_counts(self, kind: str) -> dict[str, int]:
-        prefix = entity_iri(self.base, CLASS_KIND[kind], "")
         return {
             q.subject.value: int(q.object.value)
             for q in self._store.quads_for_pattern(None, PAPER_COUNT_NODE, None, self.index_graph)
-            if q.subject.value.startswith(prefix)
+            if self._kind_of(q.subject.value) == kind
         }
 
     def _check_index(self) -> None:

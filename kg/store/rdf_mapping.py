@@ -135,7 +135,8 @@ def paper_quads(base: str, ex: PaperExtraction, content_hash: bool = True) -> It
     """The quads of one paper's named graph as exports carry them: evidence reified."""
     s, g = paper_nodes(base, ex.paper.id)
     yield from _described(base, ex, s, g, content_hash)
-    yield from _reified(base, ex.paper.id, s, g, ex.mentions)
+    edges = ((m.relation, m.entity.kind, m.entity.key, m.evidence) for m in ex.mentions)
+    yield from _reified(base, ex.paper.id, s, g, edges)
 
 
 def stored_paper_quads(base: str, ex: PaperExtraction, content_hash: bool = True) -> Iterator[Quad]:
@@ -172,18 +173,11 @@ def expand_evidence(base: str, quads: Iterable[Quad]) -> Iterator[Quad]:
             yield q
             continue
         record = json.loads(q.object.value)
-        mentions = [
-            Mention(
-                relation=Relation(rel),
-                entity=Entity(EntityKind(kind), key, key),
-                surface="",
-                evidence=Evidence(start, end, sentence_start, sentence_end, extractor),
-            )
-            for rel, kind, key, start, end, sentence_start, sentence_end, extractor in record[
-                "mentions"
-            ]
-        ]
-        yield from _reified(base, record["paper"], q.subject, q.graph_name, mentions)
+        edges = (
+            (Relation(rel), EntityKind(kind), key, Evidence(*spans))
+            for rel, kind, key, *spans in record["mentions"]
+        )
+        yield from _reified(base, record["paper"], q.subject, q.graph_name, edges)
 
 
 def _described(
@@ -225,23 +219,27 @@ def _described(
 
 
 def _reified(
-    base: str, paper_id: str, s: Any, g: Any, mentions: Iterable[Mention]
+    base: str,
+    paper_id: str,
+    s: Any,
+    g: Any,
+    edges: Iterable[tuple[Relation, EntityKind, str, Evidence]],
 ) -> Iterator[Quad]:
-    """One kg:Evidence (rdf:Statement + PROV-O) per mention."""
-    for m in mentions:
-        o = entity_node(base, m.entity.kind, m.entity.key)
-        rel = RELATION_NODE[m.relation]
-        ev = NamedNode(evidence_iri(base, paper_id, m.relation, m.entity.key, m.evidence))
+    """One kg:Evidence (rdf:Statement + PROV-O) per (relation, entity kind, key, evidence)."""
+    for relation, kind, key, evidence in edges:
+        o = entity_node(base, kind, key)
+        rel = RELATION_NODE[relation]
+        ev = NamedNode(evidence_iri(base, paper_id, relation, key, evidence))
         yield Quad(ev, RDF_TYPE, EVIDENCE_NODE, g)
         yield Quad(ev, P["subject"], s, g)
         yield Quad(ev, P["predicate"], rel, g)
         yield Quad(ev, P["object"], o, g)
-        yield Quad(ev, P["start"], int_literal(m.evidence.start), g)
-        yield Quad(ev, P["end"], int_literal(m.evidence.end), g)
-        yield Quad(ev, P["sentenceStart"], int_literal(m.evidence.sentence_start), g)
-        yield Quad(ev, P["sentenceEnd"], int_literal(m.evidence.sentence_end), g)
+        yield Quad(ev, P["start"], int_literal(evidence.start), g)
+        yield Quad(ev, P["end"], int_literal(evidence.end), g)
+        yield Quad(ev, P["sentenceStart"], int_literal(evidence.sentence_start), g)
+        yield Quad(ev, P["sentenceEnd"], int_literal(evidence.sentence_end), g)
         yield Quad(ev, P["derivedFrom"], s, g)
-        yield Quad(ev, P["generatedBy"], _extractor_node(base, m.evidence.extractor), g)
+        yield Quad(ev, P["generatedBy"], _extractor_node(base, evidence.extractor), g)
 
 
 def entity_quads(
