@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -32,7 +33,9 @@ def query(
     uri: Uri = None,
     database: Database = None,
     with_code: Annotated[bool, typer.Option("--with-code", help="Only papers with code.")] = False,
-    limit: Annotated[int | None, typer.Option(help="Rows for top-* queries.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Rows to show (default 20; 0 for all).", show_default=False)
+    ] = None,
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, json or csv.")
     ] = OutputFormat.table,
@@ -42,11 +45,16 @@ def query(
     Example: kg query evaluated-on ImageNet --with-code --db out/db
     """
     from kg.query import run_named
+    from kg.query.named import LIMIT
 
     options = {"with_code": with_code, "limit": limit}
     bound = bind_query_args(name, args or [], options)
     with open_graph(store, db, read_only=True, uri=uri, database=database) as graph:
-        print_table(run_named(graph, name, bound), output)
+        table = run_named(graph, name, bound)
+    print_table(table, output)
+    cut_at = LIMIT.default if limit is None else limit
+    if output is OutputFormat.table and cut_at and len(table.rows) == cut_at:
+        print(f"(the first {len(table.rows)}; --limit N for more, 0 for all)", file=sys.stderr)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -10,6 +11,7 @@ from kg.query.named import ALL, NamedQuery
 from kg.registry import Registry
 from kg.resolve import Resolver
 from kg.store.base import Store, Table
+from kg.store.pages import PaperList
 
 QUERIES: Registry[NamedQuery] = Registry("query")
 for _query in ALL:
@@ -43,6 +45,8 @@ def bind_params(
                 value = int(value)
             except (TypeError, ValueError):
                 raise UsageError(f"{param.name} must be a whole number, not {value!r}") from None
+            if value < 0:
+                raise UsageError(f"{param.name} must be 0 or more, not {value}")
         bound[param.name] = value
     return bound
 
@@ -50,11 +54,17 @@ def bind_params(
 def run_named(
     store: Store, name: str, args: dict[str, Any] | None = None, resolver: Resolver | None = None
 ) -> Table:
-    """Answer a named question on ``store`` in the store's own query language."""
+    """Answer a named question on ``store`` in the store's own query language.
+
+    ``limit`` (0: every row) is applied by kg after sorting; the first rows of a ranking
+    or a paper list come from the store where it keeps them ready.
+    """
     query = QUERIES.get(name)
     params = bind_params(query, args or {}, resolver)
-    limit = params.pop("limit", None)
-    text = query.text(store.query_language, limit)
+    limit = params.pop("limit", None) or None
+    if (ready := _stored_answer(store, query, params, limit)) is not None:
+        return ready
+    text = query.text(store.query_language)
     table = store.query(text, params)
     # SPARQL texts project their parameters (pyoxigraph substitutes only projected
     # variables); the answer's columns are the query's own
@@ -64,6 +74,25 @@ def run_named(
     for column, descending in reversed(query.order):  # stable sorts, last key first
         rows.sort(key=itemgetter(columns.index(column)), reverse=descending)
     return Table(columns, rows[:limit] if limit is not None else rows)
+
+
+def _stored_answer(
+    store: Store, query: NamedQuery, params: dict[str, Any], limit: int | None
+) -> Table | None:
+    """The answer from a kind's ranking or a paper list's page, if the store keeps it."""
+    rows: Sequence[tuple[Any, ...]] | None = None
+    if limit is None:
+        return None
+    if query.ranked is not None:
+        rows = store.ranked(query.ranked, limit)
+    elif query.paged is not None:
+        with_code = query.paged.with_code or bool(params.get("with_code"))
+        entity = next((params[p.name] for p in query.params if p.entity is not None), None)
+        rows = store.first_page(PaperList(query.paged.relation, with_code), entity, limit)
+    if rows is None:
+        return None
+    width = len(query.stored_columns)
+    return Table(list(query.stored_columns), [tuple(row[:width]) for row in rows])
 
 
 __all__ = ["QUERIES", "NamedQuery", "bind_params", "run_named"]

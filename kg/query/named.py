@@ -9,16 +9,18 @@ text: pyoxigraph's ORDER BY costs about 2 µs a comparison (half a second for 18
 against milliseconds for Python's sort), and one sort gives every store the same order.
 The SPARQL top-* texts read the embedded store's running paper counts per entity
 (``kg.store.tally``) instead of scanning every edge; a test holds them to Cypher's counts.
-Up to ``RANKED`` rows they read only the kind's ranking (``sparql_top``): the same answer
-from a few hundred entities instead of every one.
+Up to ``RANKED`` rows they come from the kind's ranking (``ranked``, ``Store.ranked``):
+the same answer from a few hundred entities instead of every one. Likewise the paper
+lists (``paged``) answer up to ``kg.store.pages.PAGE`` rows from the first page the
+embedded store keeps of each list. Tests hold both to the full answers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.model import EntityKind
-from kg.store.tally import RANKED
+from kg.model import EntityKind, Relation
+from kg.store.pages import PaperList
 
 
 @dataclass(frozen=True)
@@ -40,16 +42,17 @@ class NamedQuery:
     params: tuple[Param, ...] = field(default_factory=tuple)
     #: (column, descending) pairs: answers are sorted by kg, alike for every store
     order: tuple[tuple[str, bool], ...] = ()
-    #: SPARQL over the embedded store's ranking, for a ``limit`` of at most RANKED
-    sparql_top: str = ""
+    #: the entity kind a store may answer from its ranking (``Store.ranked``)
+    ranked: EntityKind | None = None
+    #: the paper list a store may answer from its first page (``Store.first_page``)
+    paged: PaperList | None = None
+    #: names of the leading fields of ``kg.store.base.RankedRow`` or ``PageRow`` that
+    #: make the answer when it comes from a ranking or a page
+    stored_columns: tuple[str, ...] = ()
 
-    def text(self, language: str, limit: int | None) -> str:
-        """The query text for a store's language and the rows asked for."""
-        if language != "sparql":
-            return self.cypher
-        if self.sparql_top and limit is not None and limit <= RANKED:
-            return self.sparql_top
-        return self.sparql
+    def text(self, language: str) -> str:
+        """The query text for a store's language."""
+        return self.sparql if language == "sparql" else self.cypher
 
     @property
     def example(self) -> str:
@@ -59,12 +62,12 @@ class NamedQuery:
 
 BY_TITLE = (("title", False), ("paper", False))
 WITH_CODE = Param("with_code", "only papers that link a code repository", default=False)
-LIMIT = Param("limit", "number of rows", default=20)
+LIMIT = Param("limit", "rows to return, 0 for all", default=20)
 
 EVALUATED_ON = NamedQuery(
     name="evaluated-on",
     description="Papers evaluated on a dataset, with a code link where one is released.",
-    params=(Param("dataset", "dataset or benchmark name", EntityKind.DATASET), WITH_CODE),
+    params=(Param("dataset", "dataset or benchmark name", EntityKind.DATASET), WITH_CODE, LIMIT),
     sparql="""
 SELECT ?paper ?title (MIN(?url) AS ?code) ?dataset ?with_code WHERE {
   ?d a kg:Dataset ; kg:key ?dataset .
@@ -81,12 +84,14 @@ WITH p, min(c.name) AS code
 WHERE NOT $with_code OR code IS NOT NULL
 RETURN p.id AS paper, p.title AS title, code""",
     order=BY_TITLE,
+    paged=PaperList(Relation.EVALUATED_ON, with_code=False),
+    stored_columns=("paper", "title", "code"),
 )
 
 METHODS_ON = NamedQuery(
     name="methods-on",
     description="Methods proposed or used by papers evaluated on a dataset.",
-    params=(Param("dataset", "dataset or benchmark name", EntityKind.DATASET),),
+    params=(Param("dataset", "dataset or benchmark name", EntityKind.DATASET), LIMIT),
     sparql="""
 SELECT ?method (COUNT(DISTINCT ?p) AS ?papers) ?dataset WHERE {
   ?d a kg:Dataset ; kg:key ?dataset .
@@ -105,7 +110,7 @@ RETURN m.name AS method, count(DISTINCT p) AS papers""",
 DATASETS_FOR = NamedQuery(
     name="datasets-for",
     description="Datasets that papers proposing or using a method work with.",
-    params=(Param("method", "method or model name", EntityKind.METHOD),),
+    params=(Param("method", "method or model name", EntityKind.METHOD), LIMIT),
     sparql="""
 SELECT ?dataset (COUNT(DISTINCT ?p) AS ?papers) ?method WHERE {
   ?m a kg:Method ; kg:key ?method .
@@ -124,6 +129,7 @@ RETURN d.name AS dataset, count(DISTINCT p) AS papers""",
 PAPERS_WITH_CODE = NamedQuery(
     name="papers-with-code",
     description="Papers that link a code repository.",
+    params=(LIMIT,),
     sparql="""
 SELECT ?paper ?title (MIN(?url) AS ?code) WHERE {
   ?p kg:releasesCode ?c ; dcterms:identifier ?paper ; dcterms:title ?t .
@@ -135,6 +141,8 @@ GROUP BY ?paper ?title""",
 MATCH (p:Paper)-[:RELEASES_CODE]->(c:CodeRepository)
 RETURN p.id AS paper, p.title AS title, min(c.name) AS code""",
     order=BY_TITLE,
+    paged=PaperList(None, with_code=True),
+    stored_columns=("paper", "title", "code"),
 )
 
 TOP_DATASETS = NamedQuery(
@@ -145,10 +153,8 @@ TOP_DATASETS = NamedQuery(
 SELECT ?dataset ?papers WHERE {
   ?d a kg:Dataset ; kg:paperCount ?papers ; skos:prefLabel ?dataset .
 }""",
-    sparql_top="""
-SELECT ?dataset ?papers WHERE {
-  ?d kg:rankedIn kg:Dataset ; kg:paperCount ?papers ; skos:prefLabel ?dataset .
-}""",
+    ranked=EntityKind.DATASET,
+    stored_columns=("dataset", "papers"),
     cypher="""
 MATCH (p:Paper)-[:EVALUATED_ON|USES_DATASET|INTRODUCES]->(d:Dataset)
 RETURN d.name AS dataset, count(DISTINCT p) AS papers""",
@@ -163,10 +169,8 @@ TOP_METHODS = NamedQuery(
 SELECT ?method ?papers WHERE {
   ?m a kg:Method ; kg:paperCount ?papers ; skos:prefLabel ?method .
 }""",
-    sparql_top="""
-SELECT ?method ?papers WHERE {
-  ?m kg:rankedIn kg:Method ; kg:paperCount ?papers ; skos:prefLabel ?method .
-}""",
+    ranked=EntityKind.METHOD,
+    stored_columns=("method", "papers"),
     cypher="""
 MATCH (p:Paper)-[:PROPOSES|USES]->(m:Method)
 RETURN m.name AS method, count(DISTINCT p) AS papers""",
@@ -176,7 +180,7 @@ RETURN m.name AS method, count(DISTINCT p) AS papers""",
 PAPERS_ON_TASK = NamedQuery(
     name="papers-on-task",
     description="Papers that address a task.",
-    params=(Param("task", "task name", EntityKind.TASK),),
+    params=(Param("task", "task name", EntityKind.TASK), LIMIT),
     sparql="""
 SELECT ?paper ?title ?task WHERE {
   ?t a kg:Task ; kg:key ?task .
@@ -187,6 +191,8 @@ SELECT ?paper ?title ?task WHERE {
 MATCH (p:Paper)-[:ADDRESSES]->(:Task {key: $task})
 RETURN p.id AS paper, p.title AS title""",
     order=BY_TITLE,
+    paged=PaperList(Relation.ADDRESSES, with_code=False),
+    stored_columns=("paper", "title"),
 )
 
 ALL: tuple[NamedQuery, ...] = (

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from kg.model import PaperExtraction
+from kg.model import EntityKind, PaperExtraction
+from kg.store.pages import PaperList
 
 
 @dataclass
@@ -18,6 +19,21 @@ class Table:
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+class PageRow(NamedTuple):
+    """A row of a paper list: the code link is the least of the paper's repositories."""
+
+    paper: str
+    title: str
+    code: str | None
+
+
+class RankedRow(NamedTuple):
+    """An entity of a ranking: its preferred label and how many papers link it."""
+
+    name: str
+    papers: int
 
 
 @dataclass
@@ -46,6 +62,18 @@ class Store(Protocol):
     def query(self, text: str, params: dict[str, Any]) -> Table: ...
 
     def stats(self) -> Stats: ...
+
+    def first_page(
+        self, paper_list: PaperList, entity_key: str | None, limit: int
+    ) -> list[PageRow] | None:
+        """The first ``limit`` rows of a paper list by title, where the store keeps them
+        (kg.store.pages); None to have the list's full query answer instead."""
+        ...
+
+    def ranked(self, kind: EntityKind, limit: int) -> list[RankedRow] | None:
+        """The ``limit`` entities of ``kind`` with the most papers (ties by name), where
+        the store keeps a ranking (kg.store.tally); None to have the full query answer."""
+        ...
 
     def close(self) -> None: ...
 

@@ -43,7 +43,8 @@ from kg.model import (
     Relation,
     stored_order,
 )
-from kg.store.base import Stats, Table
+from kg.store.base import PageRow, RankedRow, Stats, Table
+from kg.store.pages import PaperList
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 EVIDENCE_FIELDS = ("start", "end", "sentence_start", "sentence_end", "extractor")
@@ -328,6 +329,16 @@ class Neo4jStore:
                     raise
                 raise QueryError(f"Cypher query failed: {_first_line(exc)}") from None
         return Table(columns, rows)
+
+    def first_page(
+        self, paper_list: PaperList, entity_key: str | None, limit: int
+    ) -> list[PageRow] | None:
+        """None: Neo4j keeps no pages; the list's Cypher query answers."""
+        return None
+
+    def ranked(self, kind: EntityKind, limit: int) -> list[RankedRow] | None:
+        """None: Neo4j keeps no rankings; the Cypher count answers."""
+        return None
 
     def stats(self) -> Stats:
         counts = {r["name"]: r["n"] for r in self._read(STATS)}

@@ -8,9 +8,10 @@ and the counts live as quads in a graph of their own (left out of exports: they 
 derived, and any store that imports the graph counts again).
 
 Each kind also keeps a ranking: the entities with at least ``floor`` papers, between
-``RANKED`` and twice as many (ties kept whole). Every entity above the floor is in it, so
-the top *n* of a kind for any n ≤ RANKED is read from the ranking alone instead of from
-every entity of the kind (top-methods read 18k methods at 100k papers).
+``RANKED`` and twice as many (ties kept whole), stored as one JSON literal per kind with
+their labels in answer order. Every entity above the floor is in it, so the top *n* of a
+kind for any n ≤ RANKED is read from that literal instead of from every entity of the
+kind (top-methods read 18k methods at 100k papers).
 
 Pure bookkeeping here; the store reads and writes the quads.
 """
@@ -30,10 +31,8 @@ COUNT = KG + "count"
 #: Predicate of the number of papers linking an entity, by any relation.
 PAPER_COUNT = KG + "paperCount"
 
-#: Predicate tying a ranked entity to its kind's class.
-RANKED_IN = KG + "rankedIn"
-#: Predicate of a kind's ranking floor: ranked entities have at least this many papers.
-RANK_FLOOR = KG + "rankFloor"
+#: Predicate of a kind's ranking: ``{"floor": n, "entities": [[IRI, label, papers], …]}``.
+RANKING = KG + "ranking"
 #: Top-n answers up to this n come from the ranking.
 RANKED = 256
 

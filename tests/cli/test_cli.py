@@ -33,9 +33,26 @@ def built_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
 
 def test_query_json_output(built_db: Path) -> None:
     result = kg("query", "papers-with-code", "--db", str(built_db), "--format", "json")
+    first = json.loads(result.stdout)
+    assert result.returncode == 0 and len(first) == 20  # the default --limit
+    result = kg(
+        "query", "papers-with-code", "--db", str(built_db), "--format", "json", "--limit", "0"
+    )
     rows = json.loads(result.stdout)
-    assert result.returncode == 0 and len(rows) >= 70
+    assert result.returncode == 0 and len(rows) >= 70 and rows[:20] == first
     assert all(r["code"].startswith("https://") for r in rows)
+
+
+def test_a_cut_answer_says_how_to_see_more(built_db: Path) -> None:
+    result = kg("query", "papers-with-code", "--db", str(built_db), "--limit", "5")
+    assert result.returncode == 0 and "5 row(s)" in result.stdout
+    assert "the first 5; --limit N for more, 0 for all" in result.stderr
+    assert (
+        "for all"
+        not in kg("query", "papers-with-code", "--db", str(built_db), "--limit", "0").stderr
+    )
+    bad = kg("query", "papers-with-code", "--db", str(built_db), "--limit", "-1")
+    assert bad.returncode == 2 and "limit must be 0 or more, not -1" in bad.stderr
 
 
 def test_stats_and_sparql(built_db: Path) -> None:
