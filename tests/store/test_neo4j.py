@@ -77,7 +77,7 @@ def test_named_queries_answer_as_on_oxigraph(neo4j_store: Neo4jStore,
         "dataset": _param_values(seed_extractions, EntityKind.DATASET),
         "method": _param_values(seed_extractions, EntityKind.METHOD),
         "task": _param_values(seed_extractions, EntityKind.TASK),
-        "with_code": [False, True], "limit": [20, 3]}
+        "with_code": [False, True], "limit": [0, 20, 3]}
     nonempty = 0
     for name in QUERIES.names():
         grid = [[(p.name, v) for v in values[p.name]] for p in QUERIES.get(name).params]
