@@ -88,9 +88,10 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
                 )
         elif len(inner.split()) >= 2:
             # SHORT (LONG FORM)
-            prev = re.search(r"(\S+)$", before)
-            if prev and _is_short_form(prev.group(1)):
-                short = prev.group(1)
+            prev = before.rsplit(None, 1)  # ``before`` is stripped: its last word comes last
+            if prev and _is_short_form(prev[-1]):
+                short = prev[-1]
                 if _best_long_form(short, inner) == 0 or inner[0].lower() == short[0].lower():
-                    out.append(Abbreviation(short, base + prev.start(1), inner, m.start(1)))
+                    start = base + len(before) - len(short)
+                    out.append(Abbreviation(short, start, inner, m.start(1)))
     return out

@@ -7,7 +7,7 @@ Sentence spans come from ``kg.extract.sentences``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,11 +21,11 @@ from kg.extract.urls import find_urls
 from kg.model import Evidence, Mention, Relation
 from kg.resolve import Resolver
 
-Doc.set_extension("kg_title", default="", force=True)
 
+class RawMention(NamedTuple):
+    """A tuple, not a frozen dataclass, which sets each field through ``object.__setattr__``
+    at five times the cost."""
 
-@dataclass(frozen=True, slots=True)
-class RawMention:
     relation: Relation
     name: str  # what resolution sees: the long form when an acronym has one
     surface: str
@@ -108,7 +108,7 @@ class EntityComponent:
             self.gazetteer,
         )
         taken: set[tuple[int, int]] = set()
-        for cand, relation in roles.assign(text, doc._.kg_title, candidates):
+        for cand, relation in roles.assign(text, doc.user_data.get("kg_title", ""), candidates):
             if relation is Relation.ADDRESSES:
                 tag = "task"
             else:

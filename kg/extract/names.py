@@ -70,19 +70,31 @@ def _opens_sentence(text: str, start: int, sent_start: int) -> bool:
     return i == sent_start
 
 
-def _trim(text: str, start: int, end: int, sent_start: int) -> tuple[int, int]:
-    """Drop leading function words and a sentence-initial ordinary capitalised word."""
-    while start < end:
-        word_end = text.find(" ", start, end)
-        word_end = end if word_end < 0 else word_end
-        word = text[start:word_end]
-        initial = _opens_sentence(text, start, sent_start)
+@lru_cache(maxsize=1 << 16)
+def _trimmed(run: str, initial: bool) -> tuple[int, str] | None:
+    """(offset, surface) of the name in a run, None if no word is left: leading function
+    words go, and a sentence-initial ordinary capitalised word; then a possessive and a
+    "-based"-style suffix. Only a run's first word can open its sentence (``initial``), so
+    the two arguments decide it, and the same runs recur from abstract to abstract."""
+    start = 0
+    while start < len(run):
+        word_end = run.find(" ", start)
+        word_end = len(run) if word_end < 0 else word_end
+        word = run[start:word_end]
         plain = word[:1].isupper() and word[1:].islower() and word.isalpha()
-        if word.casefold() in lexicon.STOP_CAPS or (initial and plain and word_end < end):
-            start = word_end + 1
+        if word.casefold() in lexicon.STOP_CAPS or (initial and plain and word_end < len(run)):
+            start, initial = word_end + 1, False
             continue
         break
-    return start, end
+    if start >= len(run):
+        return None
+    surface = run[start:]
+    if surface.endswith(("'s", "’s")):
+        surface = surface[:-2]
+    suffix = cues.SUFFIX_RE.search(surface)
+    if suffix and suffix.start() > 0:
+        surface = surface[: suffix.start()]
+    return start, surface
 
 
 def find_names(
@@ -98,23 +110,18 @@ def find_names(
     sent_iter = iter(sents)
     sent = next(sent_iter, (0, 0))
     for m in cues.RUN_RE.finditer(text):
-        while m.start() >= sent[1]:
+        start = m.start()
+        while start >= sent[1]:
             sent = next(sent_iter, (len(text), len(text) + 1))
-        s = sent[0]
-        if m.start() < s:
+        if start < sent[0]:
             continue  # whitespace between sentences holds no name
-        start, end = _trim(text, m.start(), m.end(), s)
-        if start >= end or (masked and any(a <= start < b for a, b in masked)):
+        trimmed = _trimmed(m.group(), _opens_sentence(text, start, sent[0]))
+        if trimmed is None:
             continue
-        surface = text[start:end]
-        if surface.endswith(("'s", "’s")):
-            surface = surface[:-2]
-            end -= 2
-        suffix = cues.SUFFIX_RE.search(surface)
-        if suffix and suffix.start() > 0:
-            surface = surface[: suffix.start()]
-            end = start + len(surface)
-        cand = _candidate(surface, start, sent, abbrs, gazetteer)
+        start += trimmed[0]
+        if masked and any(a <= start < b for a, b in masked):
+            continue
+        cand = _candidate(trimmed[1], start, sent, abbrs, gazetteer)
         if cand is not None:
             out.append(cand)
     quoted = '"' in text or "“" in text  # cheap gate: the pattern is costly on every abstract

@@ -7,9 +7,8 @@ abstract: a name keeps the strongest kind and role it gets anywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from kg.extract import cues, lexicon
 from kg.extract.names import Candidate, is_task_phrase
@@ -31,8 +30,31 @@ class Judged:
     cand: Candidate
     dataset: int = 0  # > 0 leans dataset, < 0 leans method
     proposed: bool = False
-    evaluated: bool = False
+    evaluated: bool = False  # by its own "on X" cue or its list's; see ``_evaluated``
+    trained: bool = False  # "trained on X": data, not a benchmark
     accepted: bool = False
+
+
+class _Evaluative:
+    """Whether a sentence reports results, searched once and only where the answer decides
+    something (an "on X" cue, a dataset's role): one sentence in seven of those with
+    candidates, where each search costs about as much as a candidate's other rules."""
+
+    __slots__ = ("known", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.known: dict[tuple[int, int], bool] = {}
+
+    def __call__(self, sent: tuple[int, int]) -> bool:
+        if sent not in self.known:
+            self.known[sent] = bool(cues.EVAL_RE.search(self.text, *sent))
+        return self.known[sent]
+
+
+def _evaluated(j: Judged, evaluative: _Evaluative) -> bool:
+    """Evaluated on: by its cue or list, else by its sentence unless it was trained on."""
+    return j.evaluated or (not j.trained and evaluative(j.cand.sent))
 
 
 def title_names(title: str) -> set[str]:
@@ -62,7 +84,19 @@ def _shape_lean(name: str) -> int:
     return -1 if cues.METHOD_SHAPE_RE.search(name) else 0
 
 
-def _local(j: Judged, text: str, proposes: Callable[[], bool], evaluative: bool) -> None:
+def tail_cues(tail: str) -> set[str]:
+    """The ``cues.TAIL_CUES_RE`` cues that match ``tail``, in one pass where a search per cue
+    would cost six: no two cues can match at one place (each starts with words of its own),
+    so the search that goes on after each match's start finds every one."""
+    found: set[str] = set()
+    m = cues.TAIL_CUES_RE.search(tail)
+    while m and m.lastgroup:  # every cue is a named group
+        found.add(m.lastgroup)
+        m = cues.TAIL_CUES_RE.search(tail, m.start() + 1)
+    return found
+
+
+def _local(j: Judged, text: str, evaluative: _Evaluative) -> None:
     """Evidence from the words around one mention. ``$``-anchored cues run on a short tail:
     their cost grows with the length searched."""
     c = j.cand
@@ -72,15 +106,16 @@ def _local(j: Judged, text: str, proposes: Callable[[], bool], evaluative: bool)
     trained = (
         bool(cues.TRAINED_ON_RE.search(before[-50:])) if "on " in tail or "from " in tail else False
     )
-    if cues.DATASET_AFTER_RE.match(after) or cues.DATASET_BEFORE_RE.search(tail):
+    found = tail_cues(tail)
+    if cues.DATASET_AFTER_RE.match(after) or "dataset_before" in found:
         j.dataset += 3
     elif trained:
         j.dataset += 2
-    elif cues.MODEL_ON_RE.search(tail) or cues.APPLIED_ON_RE.match(after):
+    elif "model_on" in found or cues.APPLIED_ON_RE.match(after):
         j.dataset -= 2
-    elif cues.METHOD_BEFORE_RE.search(tail):
+    elif "method_before" in found:
         j.dataset -= 3
-    elif evaluative and cues.ON_BEFORE_RE.search(tail):
+    elif "on_before" in found and evaluative(c.sent):
         j.dataset += 1
         j.evaluated = True
     if c.gaz == "Dataset":
@@ -88,8 +123,8 @@ def _local(j: Judged, text: str, proposes: Callable[[], bool], evaluative: bool)
     elif c.gaz == "Method":
         j.dataset -= 2
     j.dataset += _shape_lean(c.name)
-    j.evaluated = j.evaluated or (evaluative and not trained)
-    named = bool(cues.NAMED_RE.search(tail))
+    j.trained = trained
+    named = "named" in found
     if c.gaz is None:  # the clause's own cue; no need to ask whether the text has one
         clause = before[max(before.rfind(";"), before.rfind(". ")) + 1 :]
         propose = cues.PROPOSE_RE.search(clause)
@@ -98,9 +133,11 @@ def _local(j: Judged, text: str, proposes: Callable[[], bool], evaluative: bool)
             j.proposed = True
     if (
         named
-        or cues.OUR_RE.search(tail)
+        or "our" in found
         or cues.NOVEL_APPOSITION_RE.match(after)
-        or (c.is_long_form and cues.ENUMERATED_RE.search(tail) and proposes())
+        # a numbered contribution, "(1) Foo Bar (FB)", of an abstract that proposes: rare
+        # enough to search the whole text each time
+        or (c.is_long_form and cues.ENUMERATED_RE.search(tail) and cues.PROPOSE_RE.search(text))
     ):
         j.proposed = True
     multiword = " " in c.surface
@@ -116,7 +153,7 @@ def _local(j: Judged, text: str, proposes: Callable[[], bool], evaluative: bool)
     )
 
 
-def _spread_lists(judged: list[Judged], text: str) -> None:
+def _spread_lists(judged: list[Judged], text: str, evaluative: _Evaluative) -> None:
     """Coordinated names share kind evidence and evaluation: "on X, Y and Z datasets"."""
     groups: list[list[Judged]] = []
     for j in judged:
@@ -134,7 +171,7 @@ def _spread_lists(judged: list[Judged], text: str) -> None:
         if len(group) < 2:
             continue
         strongest = max(group, key=lambda g: abs(g.dataset)).dataset
-        evaluated = any(g.evaluated for g in group)
+        evaluated = any(_evaluated(g, evaluative) for g in group)
         proposed = group[0].proposed and group[0].cand.gaz is None
         for g in group:
             g.proposed = g.proposed or (proposed and g.cand.gaz is None)
@@ -147,14 +184,10 @@ def _spread_lists(judged: list[Judged], text: str) -> None:
 def assign(text: str, title: str, candidates: list[Candidate]) -> list[tuple[Candidate, Relation]]:
     """(candidate, relation) for every accepted candidate; one kind/role per entity."""
     judged = [Judged(c) for c in sorted(candidates, key=lambda c: c.start)]
-    proposes = cache(lambda: bool(cues.PROPOSE_RE.search(text)))  # asked for rarely
-    evaluative: dict[tuple[int, int], bool] = {}
+    evaluative = _Evaluative(text)
     for j in judged:
-        sent = j.cand.sent
-        if sent not in evaluative:
-            evaluative[sent] = bool(cues.EVAL_RE.search(text, *sent))
-        _local(j, text, proposes, evaluative[sent])
-    _spread_lists(judged, text)
+        _local(j, text, evaluative)
+    _spread_lists(judged, text, evaluative)
     own = title_names(title)
     pooled: dict[str, list[Judged]] = {}
     for j in judged:
@@ -162,14 +195,15 @@ def assign(text: str, title: str, candidates: list[Candidate]) -> list[tuple[Can
             pooled.setdefault(name_key(j.cand.name), []).append(j)
     out: list[tuple[Candidate, Relation]] = []
     for key, js in pooled.items():
-        relation = _relation(js, key in own or any(name_key(j.cand.surface) in own for j in js))
+        in_title = key in own or any(name_key(j.cand.surface) in own for j in js)
+        relation = _relation(js, in_title, evaluative)
         if relation is None:
             continue
         out.extend((j.cand, relation) for j in js)
     return sorted(out, key=lambda p: p[0].start)
 
 
-def _relation(js: list[Judged], in_title: bool) -> Relation | None:
+def _relation(js: list[Judged], in_title: bool, evaluative: _Evaluative) -> Relation | None:
     dataset = sum(j.dataset for j in js)
     proposed = in_title or any(j.proposed for j in js)
     long_form = next((j.cand.abbr.long for j in js if j.cand.abbr), None)
@@ -178,7 +212,8 @@ def _relation(js: list[Judged], in_title: bool) -> Relation | None:
     if dataset > 0:
         if proposed and any(j.cand.gaz is None for j in js):
             return Relation.INTRODUCES
-        return Relation.EVALUATED_ON if any(j.evaluated for j in js) else Relation.USES_DATASET
+        evaluated = any(_evaluated(j, evaluative) for j in js)
+        return Relation.EVALUATED_ON if evaluated else Relation.USES_DATASET
     if long_form and long_form.split()[-1].casefold() in lexicon.METRIC_HEADS:
         return Relation.REPORTS_METRIC
     return Relation.PROPOSES if proposed else Relation.USES

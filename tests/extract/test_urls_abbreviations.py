@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from kg.extract import urls
 from kg.extract.abbreviations import find_abbreviations
 from kg.extract.urls import find_urls
+from kg.model import Paper
 
 
 @pytest.mark.parametrize(
@@ -38,6 +40,15 @@ def test_url_kind_and_trailing_punctuation(text: str, url: str, canonical: str,
 
 def test_text_without_links_has_no_urls() -> None:
     assert find_urls("We evaluate on ImageNet. Results improve by 2.3 points.") == []
+
+
+def test_url_scan_of_stretches_finds_what_a_scan_of_the_whole_text_finds(
+        seed_papers: list[Paper]) -> None:
+    odd = ["(https://x.org/a),see\u00a0www.y.io\tor my-lab.github.io/p.\nEnd: HTTP://Z.DE",
+           "a.b c:d https:///x e@github.com f.github.com,gitlab.com/g/h.git."]
+    for text in [p.abstract for p in seed_papers] + odd:
+        found = [m.span() for a, b in urls._stretches(text) for m in urls.URL_RE.finditer(text, a, b)]
+        assert found == [m.span() for m in urls.URL_RE.finditer(text)], text
 
 
 def test_long_form_then_acronym() -> None:
