@@ -18,7 +18,7 @@ from kg.errors import InputError, UsageError
 from kg.extract import Extractor
 from kg.extract.parallel import extract_parallel
 from kg.ingest import BadRecordHandler, SkipCounter, iter_papers, raise_bad
-from kg.model import Paper, PaperExtraction
+from kg.model import Paper, PaperExtraction, extraction_hash
 from kg.store.base import Stats, Store
 
 ProgressCallback = Callable[[int], None]
@@ -145,9 +145,10 @@ def build(
 
     def changed_papers() -> Iterator[Paper]:
         papers = checked_papers(sources, fmt, limits, SkipCounter())
+        rules = extractor.fingerprint
         for batch in batched(papers, limits.batch_size):
             known = store.content_hashes([p.id for p in batch])
-            todo = [p for p in batch if known.get(p.id) != p.content_hash]
+            todo = [p for p in batch if known.get(p.id) != extraction_hash(p, rules)]
             report.papers_written += len(todo)
             report.papers_unchanged += len(batch) - len(todo)
             if progress:

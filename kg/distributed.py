@@ -75,6 +75,7 @@ def extraction_to_json(ex: PaperExtraction) -> dict[str, Any]:
             "url": p.url,
         },
         "releases_code": ex.releases_code,
+        "content_hash": ex.content_hash,
         "mentions": [
             {
                 "relation": m.relation.value,
@@ -107,7 +108,9 @@ def extraction_from_json(record: dict[str, Any]) -> PaperExtraction:
         )
         for m in record["mentions"]
     ]
-    return PaperExtraction(Paper(**paper), mentions, bool(record["releases_code"]))
+    return PaperExtraction(
+        Paper(**paper), mentions, bool(record["releases_code"]), record.get("content_hash", "")
+    )
 
 
 # -- planning --------------------------------------------------------------------------

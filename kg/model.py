@@ -103,8 +103,16 @@ class Paper:
 
     @property
     def content_hash(self) -> str:
-        """Changes when anything extraction sees changes; drives incremental builds."""
+        """Changes when anything extraction sees of the paper changes."""
         return short_hash("\x1f".join((self.title, self.abstract, self.date or "")))
+
+
+def extraction_hash(paper: Paper, rules: str) -> str:
+    """What a store keeps to skip a paper next time (``PaperExtraction.content_hash``): the
+    paper's content hash and the fingerprint of the rules that read it
+    (``kg.extract.pipeline.rules_fingerprint``), so a kg whose rules changed re-extracts
+    the papers its rules would read otherwise, and an unchanged re-run does no work."""
+    return short_hash(f"{paper.content_hash}\x1f{rules}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +161,9 @@ class PaperExtraction:
     paper: Paper
     mentions: list[Mention] = field(default_factory=list)
     releases_code: bool = False
+    #: ``extraction_hash`` of the paper and the rules that made this, set by the Extractor
+    #: and carried through stores, part files and exports ("" where no rules are known)
+    content_hash: str = ""
 
     def surfaces(self, relation: Relation) -> dict[str, list[str]]:
         """Entity key → distinct surface forms (first seen first) for one relation."""

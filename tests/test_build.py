@@ -7,6 +7,9 @@ import pytest
 
 from kg.build import Limits, build, scan
 from kg.errors import InputError
+from kg.extract import Extractor
+from kg.model import EntityKind
+from kg.resolve import Resolver
 from kg.store.oxigraph import OxigraphStore
 
 ABSTRACT = "We propose FooNet and evaluate it on the CIFAR-10 benchmark. Code: github.com/x/foonet."
@@ -43,6 +46,25 @@ def test_new_and_changed_papers_only_are_extracted(tmp_path: Path) -> None:
         write_jsonl(src, ["One", "Two", "Three"], abstract=ABSTRACT + " Now on MNIST too.")
         report = build([src], store)
         assert report.papers_written == 3 and report.stats.papers == 3
+
+
+def test_papers_are_extracted_again_when_the_rules_change(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "a.jsonl", ["One", "Two"])
+    renamed = Resolver.default()
+    renamed = Resolver({**renamed.aliases, EntityKind.METHOD: {"foonet": "BarNet"}})
+
+    def methods(store: OxigraphStore) -> list[str]:
+        """Keys of the methods papers link (entities, once written, are never removed)."""
+        text = "SELECT DISTINCT ?n WHERE { ?p kg:proposes|kg:uses ?m . ?m kg:key ?n }"
+        return [row[0] for row in store.query(text).rows]
+
+    with OxigraphStore(tmp_path / "db") as store:
+        build([src], store)
+        assert methods(store) == ["foonet"]
+        report = build([src], store, extractor=Extractor(resolver=renamed))
+        assert report.papers_written == 2 and methods(store) == ["barnet"]
+        assert build([src], store, extractor=Extractor(resolver=renamed)).papers_written == 0
+        assert build([src], store).papers_written == 2  # and back
 
 
 def test_bad_record_stops_the_build_before_anything_is_written(tmp_path: Path) -> None:

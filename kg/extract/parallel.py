@@ -18,8 +18,17 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from kg.extract.pipeline import ExtractConfig, Extractor
-from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtraction, Relation
+from kg.extract.pipeline import ExtractConfig, Extractor, rules_fingerprint
+from kg.model import (
+    Entity,
+    EntityKind,
+    Evidence,
+    Mention,
+    Paper,
+    PaperExtraction,
+    Relation,
+    extraction_hash,
+)
 from kg.resolve import Resolver
 
 #: Chunks queued per worker: enough to keep workers busy, few enough to bound memory.
@@ -84,6 +93,7 @@ def extract_parallel(
         yield from Extractor(config, resolver).extract(papers)
         return
     chunks = _chunks(papers, chunk_size)
+    rules = rules_fingerprint(config or ExtractConfig(), resolver or Resolver.default())
     with mp.get_context().Pool(workers, _init, (config, resolver)) as pool:
         window: deque[tuple[list[Paper], Any]] = deque()
         for chunk in chunks:
@@ -96,4 +106,5 @@ def extract_parallel(
             for chunk in islice(chunks, 1):
                 window.append((chunk, pool.apply_async(_run, (chunk,))))
             for paper, (rows, releases_code) in zip(done, found, strict=True):
-                yield PaperExtraction(paper, [_mention(row) for row in rows], releases_code)
+                mentions = [_mention(row) for row in rows]
+                yield PaperExtraction(paper, mentions, releases_code, extraction_hash(paper, rules))

@@ -6,9 +6,13 @@ PaperExtraction per paper; nothing is kept between batches, so memory stays flat
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from importlib.metadata import version
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import spacy
@@ -16,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract import components
-from kg.model import Mention, Paper, PaperExtraction
+from kg.model import Mention, Paper, PaperExtraction, extraction_hash, short_hash
 from kg.resolve import Resolver
 
 COMPONENTS = ("kg_sentences", "kg_urls", "kg_abbreviations", "kg_entities")
@@ -39,6 +43,43 @@ def build_nlp(config: ExtractConfig | None = None) -> Language:
     return nlp
 
 
+#: The packages whose code and data decide what extraction finds.
+RULE_PACKAGES = ("kg.extract", "kg.resolve")
+
+
+def _files_under(root: Traversable) -> Iterator[Traversable]:
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                yield from _files_under(entry)
+        elif not entry.name.endswith((".pyc", ".pyo")):
+            yield entry
+
+
+@lru_cache(maxsize=1)
+def _rules_digest() -> str:
+    """Every file of the rule packages as installed, and spaCy's version (its tokenizer
+    cuts the docs): any edit to a rule, a cue list or the gazetteer changes it."""
+    digest = hashlib.sha1(version("spacy").encode())
+    for package in RULE_PACKAGES:
+        for entry in _files_under(files(package)):
+            digest.update(f"\x1f{package}/{entry.name}\x1f".encode())
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+def rules_fingerprint(config: ExtractConfig, resolver: Resolver) -> str:
+    """Changes when extraction could read a paper differently: the rules as installed,
+    the components run, the alias tables. Builds keep it in each paper's content hash
+    (``kg.model.extraction_hash``), so a kg with new rules re-extracts what they touch."""
+    aliases = sorted(
+        (kind.value, variant, canonical)
+        for kind, table in resolver.aliases.items()
+        for variant, canonical in table.items()
+    )
+    return short_hash(f"{_rules_digest()}\x1f{config.components}\x1f{aliases}")
+
+
 class Extractor:
     """Build once, then call ``extract`` on any number of papers."""
 
@@ -56,6 +97,11 @@ class Extractor:
             entities: Any = nlp.get_pipe("kg_entities")
             entities.gazetteer = entities.gazetteer.with_aliases(self.resolver.aliases)
         return nlp
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """``rules_fingerprint`` of this extractor's config and resolver."""
+        return rules_fingerprint(self.config, self.resolver)
 
     def extract(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
         for doc, paper in self.nlp.pipe(
@@ -82,6 +128,7 @@ class Extractor:
             paper=paper,
             mentions=mentions,
             releases_code=bool(doc.user_data.get("kg_releases_code")),
+            content_hash=extraction_hash(paper, self.fingerprint),
         )
 
     def resolver_mention(self, raw: components.RawMention) -> Mention:

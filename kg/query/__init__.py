@@ -57,7 +57,8 @@ def run_named(
     """Answer a named question on ``store`` in the store's own query language.
 
     ``limit`` (0: every row) is applied by kg after sorting; the first rows of a ranking
-    or a paper list come from the store where it keeps them ready.
+    or a paper list, and whole answers from pair counts, come from the store where it
+    keeps them ready.
     """
     query = QUERIES.get(name)
     params = bind_params(query, args or {}, resolver)
@@ -79,11 +80,15 @@ def run_named(
 def _stored_answer(
     store: Store, query: NamedQuery, params: dict[str, Any], limit: int | None
 ) -> Table | None:
-    """The answer from a kind's ranking or a paper list's page, if the store keeps it."""
+    """The answer from a kind's ranking, a paper list's page or an entity's pair counts,
+    if the store keeps it."""
     rows: Sequence[tuple[Any, ...]] | None = None
-    if limit is None:
+    if query.paired is not None:
+        entity = next(params[p.name] for p in query.params if p.entity is not None)
+        rows = store.paired(query.paired, entity, limit)
+    elif limit is None:
         return None
-    if query.ranked is not None:
+    elif query.ranked is not None:
         rows = store.ranked(query.ranked, limit)
     elif query.paged is not None:
         with_code = query.paged.with_code or bool(params.get("with_code"))

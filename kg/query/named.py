@@ -12,7 +12,10 @@ The SPARQL top-* texts read the embedded store's running paper counts per entity
 Up to ``RANKED`` rows they come from the kind's ranking (``ranked``, ``Store.ranked``):
 the same answer from a few hundred entities instead of every one. Likewise the paper
 lists (``paged``) answer up to ``kg.store.pages.PAGE`` rows from the first page the
-embedded store keeps of each list. Tests hold both to the full answers.
+embedded store keeps of each list, and the questions that count entities against one
+entity (``paired``) answer from its pair counts (``kg.store.pairs``) at any length. Tests
+hold all three to the full answers. Every count is one row per entity, in both languages:
+two entities that share a label stay two rows.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from dataclasses import dataclass, field
 
 from kg.model import EntityKind, Relation
 from kg.store.pages import PaperList
+from kg.store.pairs import DATASETS_FOR as DATASETS_FOR_PAIRS
+from kg.store.pairs import METHODS_ON as METHODS_ON_PAIRS
+from kg.store.pairs import Pairing
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,10 @@ class NamedQuery:
     ranked: EntityKind | None = None
     #: the paper list a store may answer from its first page (``Store.first_page``)
     paged: PaperList | None = None
+    #: the pair counts a store may answer from, at any limit (``Store.paired``)
+    paired: Pairing | None = None
     #: names of the leading fields of ``kg.store.base.RankedRow`` or ``PageRow`` that
-    #: make the answer when it comes from a ranking or a page
+    #: make the answer when it comes from a ranking, a page or pair counts
     stored_columns: tuple[str, ...] = ()
 
     def text(self, language: str) -> str:
@@ -99,12 +107,15 @@ SELECT ?method (COUNT(DISTINCT ?p) AS ?papers) ?dataset WHERE {
   { ?p kg:proposes ?m } UNION { ?p kg:uses ?m }
   ?m skos:prefLabel ?method .
 }
-GROUP BY ?method ?dataset""",
+GROUP BY ?m ?method ?dataset""",
     cypher="""
 MATCH (p:Paper)-[:EVALUATED_ON]->(:Dataset {key: $dataset})
 MATCH (p)-[:PROPOSES|USES]->(m:Method)
-RETURN m.name AS method, count(DISTINCT p) AS papers""",
+WITH m, count(DISTINCT p) AS papers
+RETURN m.name AS method, papers""",
     order=(("papers", True), ("method", False)),
+    paired=METHODS_ON_PAIRS,
+    stored_columns=("method", "papers"),
 )
 
 DATASETS_FOR = NamedQuery(
@@ -118,12 +129,15 @@ SELECT ?dataset (COUNT(DISTINCT ?p) AS ?papers) ?method WHERE {
   { ?p kg:evaluatedOn ?d } UNION { ?p kg:usesDataset ?d } UNION { ?p kg:introduces ?d }
   ?d skos:prefLabel ?dataset .
 }
-GROUP BY ?dataset ?method""",
+GROUP BY ?d ?dataset ?method""",
     cypher="""
 MATCH (p:Paper)-[:PROPOSES|USES]->(:Method {key: $method})
 MATCH (p)-[:EVALUATED_ON|USES_DATASET|INTRODUCES]->(d:Dataset)
-RETURN d.name AS dataset, count(DISTINCT p) AS papers""",
+WITH d, count(DISTINCT p) AS papers
+RETURN d.name AS dataset, papers""",
     order=(("papers", True), ("dataset", False)),
+    paired=DATASETS_FOR_PAIRS,
+    stored_columns=("dataset", "papers"),
 )
 
 PAPERS_WITH_CODE = NamedQuery(
@@ -157,7 +171,8 @@ SELECT ?dataset ?papers WHERE {
     stored_columns=("dataset", "papers"),
     cypher="""
 MATCH (p:Paper)-[:EVALUATED_ON|USES_DATASET|INTRODUCES]->(d:Dataset)
-RETURN d.name AS dataset, count(DISTINCT p) AS papers""",
+WITH d, count(DISTINCT p) AS papers
+RETURN d.name AS dataset, papers""",
     order=(("papers", True), ("dataset", False)),
 )
 
@@ -173,7 +188,8 @@ SELECT ?method ?papers WHERE {
     stored_columns=("method", "papers"),
     cypher="""
 MATCH (p:Paper)-[:PROPOSES|USES]->(m:Method)
-RETURN m.name AS method, count(DISTINCT p) AS papers""",
+WITH m, count(DISTINCT p) AS papers
+RETURN m.name AS method, papers""",
     order=(("papers", True), ("method", False)),
 )
 

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple, Protocol
 
 from kg.model import EntityKind, PaperExtraction
 from kg.store.pages import PaperList
+from kg.store.pairs import Pairing
 
 
 @dataclass
@@ -73,6 +74,14 @@ class Store(Protocol):
     def ranked(self, kind: EntityKind, limit: int) -> list[RankedRow] | None:
         """The ``limit`` entities of ``kind`` with the most papers (ties by name), where
         the store keeps a ranking (kg.store.tally); None to have the full query answer."""
+        ...
+
+    def paired(
+        self, pairing: Pairing, entity_key: str, limit: int | None
+    ) -> list[RankedRow] | None:
+        """Entities counted against one (methods on a dataset, datasets for a method) by
+        papers, ties by name, where the store keeps the counts (kg.store.pairs); None to
+        have the full query answer."""
         ...
 
     def close(self) -> None: ...

@@ -45,6 +45,7 @@ from kg.model import (
 )
 from kg.store.base import PageRow, RankedRow, Stats, Table
 from kg.store.pages import PaperList
+from kg.store.pairs import Pairing
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 EVIDENCE_FIELDS = ("start", "end", "sentence_start", "sentence_end", "extractor")
@@ -120,7 +121,7 @@ def paper_props(ex: PaperExtraction) -> dict[str, Any]:
         "id": p.id,
         "title": p.title,
         "abstract": p.abstract,
-        "content_hash": p.content_hash,
+        "content_hash": ex.content_hash,
         "releases_code_stated": ex.releases_code,
     }
     for name in OPTIONAL_PAPER_FIELDS:
@@ -198,6 +199,7 @@ def _extraction(paper: dict[str, Any], edges: list[dict[str, Any]]) -> PaperExtr
         ),
         mentions=mentions,
         releases_code=bool(paper.get("releases_code_stated")),
+        content_hash=paper.get("content_hash") or "",
     )
 
 
@@ -338,6 +340,12 @@ class Neo4jStore:
 
     def ranked(self, kind: EntityKind, limit: int) -> list[RankedRow] | None:
         """None: Neo4j keeps no rankings; the Cypher count answers."""
+        return None
+
+    def paired(
+        self, pairing: Pairing, entity_key: str, limit: int | None
+    ) -> list[RankedRow] | None:
+        """None: Neo4j keeps no pair counts; its graph walk from one entity is the index."""
         return None
 
     def stats(self) -> Stats:

@@ -23,6 +23,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Triple, Varia
 
 from kg.errors import QueryError, StoreError, UsageError
 from kg.model import Entity, EntityKind, PaperExtraction, Relation
+from kg.store import pairs as pair_counts
 from kg.store.base import PageRow, RankedRow, Stats, Table
 from kg.store.pages import (
     LISTS,
@@ -35,6 +36,8 @@ from kg.store.pages import (
     lists_of,
     paper_row,
 )
+from kg.store.pairs import PAIR_PROPERTIES, PairChanges, Pairing, PairKey
+from kg.store.pairs import Counts as PairCounts
 from kg.store.rdf_mapping import (
     PAPER_NODE,
     RDF_JSON,
@@ -85,9 +88,9 @@ CACHE_ENTRIES_MAX = 1 << 20
 # RocksDB table files, which for a handful of papers costs more than it saves.
 BULK_MIN_PAPERS = 64
 STATE = NamedNode(KG + "state")
-# What the index graph holds: 3 = running counts, rankings and first pages. A store whose
-# index lacks this (built by an older kg) is recounted by its next writer.
-INDEX_LAYOUT = 3
+# What the index graph holds: 4 = running counts, rankings, first pages and pair counts. A
+# store whose index lacks this (built by an older kg) is recounted by its next writer.
+INDEX_LAYOUT = 4
 RANKING_NODE = NamedNode(RANKING)
 PAPER_COUNT_NODE = NamedNode(PAPER_COUNT)
 _KIND_BY_SEGMENT = {kind.value.lower(): iri for kind, iri in KIND_CLASS.items()}
@@ -181,6 +184,8 @@ class OxigraphStore:
         self._rankings: dict[str, Ranking] = {}
         self._pages: dict[ListKey, tuple[Page, Quad | None]] = {}
         self._labels: dict[str, str] = {}
+        self._pairs: dict[PairKey, tuple[PairCounts, Quad | None]] = {}
+        self._pair_entries = 0  # counted entities held in ``_pairs``, to bound it
         self._recount_due = False
         self._check_index()
 
@@ -274,7 +279,7 @@ class OxigraphStore:
 
     def _upsert(self, batch: Sequence[PaperExtraction]) -> None:
         self._store.add(self._writing)  # until the counts below are written too
-        tally, pages = Tally(), PageChanges()
+        tally, pages, pairs = Tally(), PageChanges(), PairChanges()
         fresh: list[PaperExtraction] = []
         stored: list[PaperExtraction] = []
         for ex in batch:
@@ -283,6 +288,7 @@ class OxigraphStore:
                 old = self._stored_edges(ex.paper.id, g)
                 tally.remove(old)
                 pages.remove(ex.paper.id, old.edges)
+                pairs.remove(old.edges)
                 self._store.remove_graph(g)
                 stored.append(ex)
             else:
@@ -290,10 +296,11 @@ class OxigraphStore:
             new = PaperEdges.of(self.base, ex)
             tally.add(new)
             pages.add(paper_row(ex.paper.title, ex.paper.id, new.edges), new.edges)
+            pairs.add(new.edges)
         new_entities: dict[str, EntityKind] = {}
         if len(fresh) >= BULK_MIN_PAPERS:
             self._store.bulk_extend(self._quads(fresh, new_entities, content_hash=False))
-            self._store.extend([content_hash_quad(self.base, ex.paper) for ex in fresh])
+            self._store.extend([content_hash_quad(self.base, ex) for ex in fresh])
         else:
             stored += fresh
         if stored:
@@ -303,6 +310,7 @@ class OxigraphStore:
         tally.new_entities(KIND_CLASS[kind] for kind in new_entities.values())
         self._apply(tally)
         self._turn_pages(pages)
+        self._count_pairs(pairs)
         self._store.remove(self._writing)
         if self._unflushed >= FLUSH_EVERY_QUADS:
             self.flush()
@@ -491,6 +499,52 @@ class OxigraphStore:
                 rows[key].append(row)
         return rows
 
+    # -- papers per pair of entities (kg.store.pairs) -----------------------------------
+    def _pair_counts(self, key: PairKey) -> tuple[PairCounts, Quad | None]:
+        """The counts of one asked entity, with their quad as stored (None: no pairs)."""
+        if key not in self._pairs:
+            if self._pair_entries >= CACHE_ENTRIES_MAX:
+                self._pairs.clear()
+                self._pair_entries = 0
+            stored = self._index_literal(NamedNode(key[1]), NamedNode(key[0]))
+            counts = pair_counts.decode(stored.object.value) if stored else {}
+            self._pairs[key] = (counts, stored)
+            self._pair_entries += len(counts)
+        return self._pairs[key]
+
+    def _count_pairs(self, changes: PairChanges) -> None:
+        """Write the pair counts the batch changed, the new literals in one ``extend``."""
+        written = []
+        for key, delta in changes.changes():
+            counts, stored = self._pair_counts(key)
+            before = len(counts)
+            pair_counts.apply(counts, delta, self._label)
+            self._pair_entries += len(counts) - before
+            if stored:
+                self._store.remove(stored)
+            quad = self._pair_literal(key, counts) if counts else None
+            self._pairs[key] = (counts, quad)
+            written += [quad] if quad else []
+        self._store.extend(written)
+
+    def _pair_literal(self, key: PairKey, counts: PairCounts) -> Quad:
+        literal = Literal(pair_counts.encode(counts), datatype=RDF_JSON)
+        return Quad(NamedNode(key[1]), NamedNode(key[0]), literal, self.index_graph)
+
+    def _all_pair_counts(self) -> Iterator[Quad]:
+        """Every pair count from one scan of the edges that make pairs (a recount)."""
+        edges: defaultdict[Subject, set[tuple[str, str]]] = defaultdict(set)
+        for prop in PAIR_PROPERTIES:
+            for q in self._store.quads_for_pattern(None, NamedNode(prop), None, None):
+                edges[q.subject].add((prop, q.object.value))
+        changes = PairChanges()
+        for paper_edges in edges.values():
+            changes.add(paper_edges)
+        for key, delta in changes.changes():
+            counts: PairCounts = {}
+            pair_counts.apply(counts, delta, self._label)
+            yield self._pair_literal(key, counts)
+
     def _check_index(self) -> None:
         """Recount after a build that stopped half-way (or a store from before the counts);
         a reader cannot recount, so it says what to do."""
@@ -527,6 +581,9 @@ class OxigraphStore:
         self._store.extend(
             self._page_literal(key, Page.of(rows)) for key, rows in self._all_list_rows().items()
         )
+        self._pairs.clear()
+        self._pair_entries = 0
+        self._store.extend(list(self._all_pair_counts()))
         self._store.remove(self._writing)
         self._recount_due = False
 
@@ -660,6 +717,16 @@ class OxigraphStore:
         stored = self._index_literal(NamedNode(KIND_CLASS[kind]), RANKING_NODE)
         ranked = json.loads(stored.object.value)["entities"][:limit] if stored else []
         return [RankedRow(label, n) for _, label, n in ranked]
+
+    def paired(
+        self, pairing: Pairing, entity_key: str, limit: int | None
+    ) -> list[RankedRow] | None:
+        """Entities counted against the asked one, by papers (any ``limit``: the counts
+        are whole)."""
+        entity = entity_node(self.base, pairing.asked, entity_key)
+        stored = self._index_literal(entity, NamedNode(pairing.predicate))
+        counts = pair_counts.decode(stored.object.value) if stored else {}
+        return [RankedRow(label, n) for label, n in pair_counts.ranked(counts, limit)]
 
     def _first_label(self, entities: Iterable[str]) -> str | None:
         labels = (

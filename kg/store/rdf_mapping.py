@@ -125,10 +125,10 @@ def _text(value: str) -> Literal:
     return Literal(value, language="en")
 
 
-def content_hash_quad(base: str, paper: Paper) -> Quad:
+def content_hash_quad(base: str, ex: PaperExtraction) -> Quad:
     """The quad that marks a paper as stored: bulk loads write it last (see the store)."""
-    s, g = paper_nodes(base, paper.id)
-    return Quad(s, P["contentHash"], Literal(paper.content_hash), g)
+    s, g = paper_nodes(base, ex.paper.id)
+    return Quad(s, P["contentHash"], Literal(ex.content_hash), g)
 
 
 def paper_quads(base: str, ex: PaperExtraction, content_hash: bool = True) -> Iterator[Quad]:
@@ -190,7 +190,7 @@ def _described(
     yield Quad(s, P["title"], _text(paper.title), g)
     yield Quad(s, P["abstract"], _text(paper.abstract), g)
     if content_hash:
-        yield Quad(s, P["contentHash"], Literal(paper.content_hash), g)
+        yield Quad(s, P["contentHash"], Literal(ex.content_hash), g)
     yield Quad(
         s,
         P["releasesCodeStated"],
@@ -308,5 +308,8 @@ def read_paper_graph(quads: Iterable[Quad], entities: dict[str, Entity]) -> Pape
         )
     mentions.sort(key=stored_order)
     return PaperExtraction(
-        paper=paper, mentions=mentions, releases_code=lit.get("releasesCodeStated") == "true"
+        paper=paper,
+        mentions=mentions,
+        releases_code=lit.get("releasesCodeStated") == "true",
+        content_hash=lit.get("contentHash", ""),
     )

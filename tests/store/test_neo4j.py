@@ -127,7 +127,7 @@ def test_extractions_round_trip(neo4j_store: Neo4jStore,
     some = [ex.paper.id for ex in seed_extractions[:3]]
     assert [ex.paper.id for ex in neo4j_store.extractions([*some, "arxiv:0000.0000"])] == some
     hashes = neo4j_store.content_hashes(some)
-    assert hashes == {ex.paper.id: ex.paper.content_hash for ex in seed_extractions[:3]}
+    assert hashes == {ex.paper.id: ex.content_hash for ex in seed_extractions[:3]}
 
 
 def test_hostile_names_are_stored_as_data(neo4j_store: Neo4jStore,
