@@ -219,8 +219,8 @@ PROPERTIES: tuple[Property, ...] = (
         "contentHash",
         STRING,
         "content hash",
-        "Hash of title, abstract and date: a "
-        "changed hash makes an incremental build re-extract the paper.",
+        "Hash of title, abstract and date and of the fingerprint of the extraction rules "
+        "that read them: a changed hash makes an incremental build re-extract the paper.",
         PAPER,
     ),
     _own(

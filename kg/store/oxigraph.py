@@ -486,14 +486,20 @@ class OxigraphStore:
             if key in lists_of(edges):
                 yield self._row(paper, edges)
 
-    def _all_list_rows(self) -> dict[ListKey, list[Row]]:
-        """Every row of every list, from one scan of the edges that decide them."""
+    def _edges_by_paper(
+        self, props: Iterable[NamedNode]
+    ) -> defaultdict[Subject, set[tuple[str, str]]]:
+        """Each paper's (property, entity) edges of ``props``: one scan of each property."""
         edges: defaultdict[Subject, set[tuple[str, str]]] = defaultdict(set)
-        for prop in _LIST_PROPERTIES:
+        for prop in props:
             for q in self._store.quads_for_pattern(None, prop, None, None):
                 edges[q.subject].add((prop.value, q.object.value))
+        return edges
+
+    def _all_list_rows(self) -> dict[ListKey, list[Row]]:
+        """Every row of every list, from one scan of the edges that decide them."""
         rows: defaultdict[ListKey, list[Row]] = defaultdict(list)
-        for paper, paper_edges in edges.items():
+        for paper, paper_edges in self._edges_by_paper(_LIST_PROPERTIES).items():
             row = self._row(paper, paper_edges)
             for key in lists_of(paper_edges):
                 rows[key].append(row)
@@ -533,12 +539,8 @@ class OxigraphStore:
 
     def _all_pair_counts(self) -> Iterator[Quad]:
         """Every pair count from one scan of the edges that make pairs (a recount)."""
-        edges: defaultdict[Subject, set[tuple[str, str]]] = defaultdict(set)
-        for prop in PAIR_PROPERTIES:
-            for q in self._store.quads_for_pattern(None, NamedNode(prop), None, None):
-                edges[q.subject].add((prop, q.object.value))
         changes = PairChanges()
-        for paper_edges in edges.values():
+        for paper_edges in self._edges_by_paper(map(NamedNode, PAIR_PROPERTIES)).values():
             changes.add(paper_edges)
         for key, delta in changes.changes():
             counts: PairCounts = {}
