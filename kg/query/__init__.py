@@ -83,8 +83,8 @@ def _stored_answer(
     """The answer from a kind's ranking, a paper list's page or an entity's pair counts,
     if the store keeps it."""
     rows: Sequence[tuple[Any, ...]] | None = None
-    if query.paired is not None:
-        entity = next(params[p.name] for p in query.params if p.entity is not None)
+    entity = next((params[p.name] for p in query.params if p.entity is not None), None)
+    if query.paired is not None and entity is not None:
         rows = store.paired(query.paired, entity, limit)
     elif limit is None:
         return None
@@ -92,7 +92,6 @@ def _stored_answer(
         rows = store.ranked(query.ranked, limit)
     elif query.paged is not None:
         with_code = query.paged.with_code or bool(params.get("with_code"))
-        entity = next((params[p.name] for p in query.params if p.entity is not None), None)
         rows = store.first_page(PaperList(query.paged.relation, with_code), entity, limit)
     if rows is None:
         return None

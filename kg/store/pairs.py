@@ -28,13 +28,12 @@ from kg.vocab import KG, RELATION_PROPERTY
 
 @dataclass(frozen=True)
 class Pairing:
-    """Entities of ``counted`` kind tied to a paper by ``of``, counted per entity that the
-    paper ties by ``by``: the papers behind each row of one named question."""
+    """Entities a paper ties by ``of``, counted per entity of kind ``asked`` that the paper
+    ties by ``by``: the papers behind each row of one named question."""
 
     name: str
     asked: EntityKind
     by: frozenset[Relation]
-    counted: EntityKind
     of: frozenset[Relation]
 
     @property
@@ -46,14 +45,12 @@ METHODS_ON = Pairing(
     "MethodsOn",
     EntityKind.DATASET,
     frozenset({Relation.EVALUATED_ON}),
-    EntityKind.METHOD,
     frozenset({Relation.PROPOSES, Relation.USES}),
 )
 DATASETS_FOR = Pairing(
     "DatasetsFor",
     EntityKind.METHOD,
     frozenset({Relation.PROPOSES, Relation.USES}),
-    EntityKind.DATASET,
     frozenset({Relation.EVALUATED_ON, Relation.USES_DATASET, Relation.INTRODUCES}),
 )
 PAIRINGS = (METHODS_ON, DATASETS_FOR)
