@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -71,6 +72,7 @@ def build(
         max_abstract_chars=max_abstract_chars,
         max_title_chars=max_title_chars,
     )
+    created = store in EMBEDDED and not db.exists()
     opened = open_graph(store, db, base_iri=base_iri, uri=uri, database=database)
     if from_extracted is not None:
         from kg.distributed import load_partitions
@@ -81,18 +83,27 @@ def build(
             print_stats(graph.stats())
         return
     extractor = Extractor(resolver=resolver_for(aliases))
-    with opened as graph, progress_bar("building") as (total, step):
-        report = run_build(
-            sources or [],
-            graph,
-            fmt=fmt,
-            extractor=extractor,
-            limits=limits,
-            skip_bad=skip_bad,
-            progress=step,
-            on_total=total,
-            workers=workers,
-        )
+    empty = False
+    try:
+        with opened as graph, progress_bar("building") as (total, step):
+            try:
+                report = run_build(
+                    sources or [],
+                    graph,
+                    fmt=fmt,
+                    extractor=extractor,
+                    limits=limits,
+                    skip_bad=skip_bad,
+                    progress=step,
+                    on_total=total,
+                    workers=workers,
+                )
+            except BaseException:
+                empty = created and _holds_no_papers(graph)
+                raise
+    finally:
+        if empty:  # a failed first build leaves no store behind, as it found none
+            shutil.rmtree(db, ignore_errors=True)
     report_skipped(report.skipped)  # type: ignore[arg-type]
     print(
         f"{report.papers_read} papers read, {report.papers_written} extracted and stored, "
@@ -100,6 +111,17 @@ def build(
     )
     if report.stats:
         print_stats(report.stats)
+
+
+#: Stores that live in ``--db``: a failed first build of one removes the directory.
+EMBEDDED = ("oxigraph", "sharded")
+
+
+def _holds_no_papers(graph: Any) -> bool:
+    try:
+        return bool(graph.stats().papers == 0)
+    except Exception:  # a store too broken to count is left for the user to look at
+        return False
 
 
 @app.command()

@@ -30,7 +30,9 @@ StoreName = Annotated[
     str,
     typer.Option(
         "--store",
-        help="Store backend: oxigraph (default), neo4j, or memory (nothing kept: for one-process jobs).",
+        help="Store backend: oxigraph (default; opens either layout), sharded (build a "
+        "new oxigraph store in shards of KG_SHARD_PAPERS papers, for millions), neo4j, "
+        "or memory (nothing kept).",
     ),
 ]
 Fmt = Annotated[

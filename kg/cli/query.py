@@ -82,12 +82,15 @@ def sparql(
     """Run raw SPARQL on the embedded store (prefixes kg:, dcterms:, skos:, … predefined).
 
     The store keeps evidence as one kg:evidenceRecord per paper; kg:Evidence nodes are in
-    exports (docs/rdf.md).
+    exports (docs/rdf.md). A sharded store runs the query on each shard and concatenates
+    the rows, so LIMIT, ORDER BY and aggregates apply per shard.
 
     Example: kg sparql 'SELECT ?t WHERE { ?p dcterms:title ?t } LIMIT 3'
     """
     with open_graph("oxigraph", db, read_only=True) as graph:
         print_table(graph.query(text, parse_params(param)), output)
+        if (shards := getattr(graph, "shard_count", 1)) > 1:
+            print(f"ran on each of {shards} shards; rows concatenated", file=sys.stderr)
 
 
 @app.command()

@@ -86,8 +86,6 @@ def _stored_answer(
     entity = next((params[p.name] for p in query.params if p.entity is not None), None)
     if query.paired is not None and entity is not None:
         rows = store.paired(query.paired, entity, limit)
-    elif limit is None:
-        return None
     elif query.ranked is not None:
         rows = store.ranked(query.ranked, limit)
     elif query.paged is not None:

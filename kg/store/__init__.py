@@ -1,5 +1,6 @@
-"""Store backends by name: ``oxigraph`` (embedded, default), ``memory`` (the same, held in
-memory, for one-process jobs) and ``neo4j`` (Bolt)."""
+"""Store backends by name: ``oxigraph`` (embedded, default), ``sharded`` (the same in
+shards of bounded size, for builds past a million papers), ``memory`` (held in memory,
+for one-process jobs) and ``neo4j`` (Bolt)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ StoreFactory = Callable[..., Store]
 STORES: Registry[StoreFactory] = Registry("store")
 STORES.register("oxigraph", "kg.store.oxigraph:open_oxigraph")
 STORES.register("neo4j", "kg.store.neo4j:open_neo4j")
+STORES.register("sharded", "kg.store.sharded:open_sharded")
 STORES.register("memory", "kg.store.oxigraph:open_memory")
 
 DEFAULT_STORE = "oxigraph"

@@ -65,13 +65,13 @@ class Store(Protocol):
     def stats(self) -> Stats: ...
 
     def first_page(
-        self, paper_list: PaperList, entity_key: str | None, limit: int
+        self, paper_list: PaperList, entity_key: str | None, limit: int | None
     ) -> list[PageRow] | None:
         """The first ``limit`` rows of a paper list by title, where the store keeps them
         (kg.store.pages); None to have the list's full query answer instead."""
         ...
 
-    def ranked(self, kind: EntityKind, limit: int) -> list[RankedRow] | None:
+    def ranked(self, kind: EntityKind, limit: int | None) -> list[RankedRow] | None:
         """The ``limit`` entities of ``kind`` with the most papers (ties by name), where
         the store keeps a ranking (kg.store.tally); None to have the full query answer."""
         ...

@@ -333,12 +333,12 @@ class Neo4jStore:
         return Table(columns, rows)
 
     def first_page(
-        self, paper_list: PaperList, entity_key: str | None, limit: int
+        self, paper_list: PaperList, entity_key: str | None, limit: int | None
     ) -> list[PageRow] | None:
         """None: Neo4j keeps no pages; the list's Cypher query answers."""
         return None
 
-    def ranked(self, kind: EntityKind, limit: int) -> list[RankedRow] | None:
+    def ranked(self, kind: EntityKind, limit: int | None) -> list[RankedRow] | None:
         """None: Neo4j keeps no rankings; the Cypher count answers."""
         return None
 

@@ -14,8 +14,9 @@ import fcntl
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,6 +26,7 @@ from kg.errors import QueryError, StoreError, UsageError
 from kg.model import Entity, EntityKind, PaperExtraction, Relation
 from kg.store import pairs as pair_counts
 from kg.store.base import PageRow, RankedRow, Stats, Table
+from kg.store.base import Store as KgStore
 from kg.store.pages import (
     LISTS,
     PAGE,
@@ -151,12 +153,19 @@ class OxigraphStore:
     query_language = "sparql"
 
     def __init__(
-        self, path: str | Path | None, base_iri: str | None = None, read_only: bool = False
+        self,
+        path: str | Path | None,
+        base_iri: str | None = None,
+        read_only: bool = False,
+        label_for: Callable[[str], str | None] | None = None,
     ) -> None:
         """``path=None`` keeps the graph in memory: nothing written, gone with the process
-        (notebooks, one-shot ``kg run`` pipelines, exports of a graph built on the spot)."""
+        (notebooks, one-shot ``kg run`` pipelines, exports of a graph built on the spot).
+        ``label_for`` gives the preferred label an entity new here already has elsewhere
+        (another shard of ``kg.store.sharded``), so that every part labels it alike."""
         self.path = None if path is None else Path(path)
         self.read_only = read_only
+        self._label_for = label_for
         self._unflushed = 0
         self._known_entities: set[str] = set()
         self._lock: IO[bytes] | None = None
@@ -238,6 +247,8 @@ class OxigraphStore:
                 meta = json.loads(meta_path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise StoreError(f"{meta_path}: unreadable store metadata ({exc})") from None
+            if "shard_papers" in meta:
+                raise StoreError(f"{path}: a sharded store; open it with --store sharded")
             stored = str(meta.get("base_iri", DEFAULT_BASE_IRI))
             if base_iri and base_iri != stored:
                 raise StoreError(
@@ -329,7 +340,15 @@ class OxigraphStore:
                 is_new = entity.id not in new_entities and not self._has_entity(entity)
                 if is_new:
                     new_entities[entity.id] = entity.kind
+                    if self._label_for is not None:
+                        entity = self._labelled(entity)
                 yield from entity_quads(self.base, entity, surfaces, self.entities_graph, is_new)
+
+    def _labelled(self, entity: Entity) -> Entity:
+        """``entity`` under the label it has elsewhere, if it has one."""
+        assert self._label_for is not None
+        label = self._label_for(entity_node(self.base, entity.kind, entity.key).value)
+        return entity if label is None or label == entity.name else replace(entity, name=label)
 
     def _stored_edges(self, paper_id: str, g: NamedNode) -> PaperEdges:
         s = paper_nodes(self.base, paper_id)[0]
@@ -401,14 +420,29 @@ class OxigraphStore:
 
     def _label(self, entity: str) -> str:
         """Preferred labels are written once, with the entity, so a cache stays true."""
+        label = self.stored_label(entity)
+        if label is None:
+            raise StoreError(f"{self.path}: entity {entity} has no label; rebuild the store")
+        return label
+
+    def stored_label(self, entity: str) -> str | None:
+        """The entity's preferred label here; None if the entity is not stored here."""
         if entity not in self._labels:
-            if len(self._labels) >= CACHE_ENTRIES_MAX:
-                self._labels.clear()
             found = self._store.quads_for_pattern(
                 NamedNode(entity), P["prefLabel"], None, self.entities_graph
             )
-            self._labels[entity] = next(iter(found)).object.value
+            quad = next(iter(found), None)
+            if quad is None:
+                return None
+            if len(self._labels) >= CACHE_ENTRIES_MAX:
+                self._labels.clear()
+            self._labels[entity] = quad.object.value
         return self._labels[entity]
+
+    def labels(self) -> dict[str, str]:
+        """Every entity's preferred label here: IRI → label."""
+        pattern = (None, P["prefLabel"], None, self.entities_graph)
+        return {q.subject.value: q.object.value for q in self._store.quads_for_pattern(*pattern)}
 
     def _index_literal(self, s: NamedNode, p: NamedNode) -> Quad | None:
         return next(iter(self._store.quads_for_pattern(s, p, None, self.index_graph)), None)
@@ -696,11 +730,51 @@ class OxigraphStore:
         )
         return expand_evidence(self.base, quads) if self.compact_evidence else quads
 
+    def paper_ids(self) -> Iterator[str]:
+        """Every stored paper's id, including one a crash cut off before its hash."""
+        for q in self._store.quads_for_pattern(None, P["identifier"], None, None):
+            if q.graph_name not in (self.entities_graph, self.index_graph):
+                yield q.object.value
+
+    def has_papers(self, paper_ids: Iterable[str]) -> set[str]:
+        """The ids among ``paper_ids`` with a graph here (whole or cut off by a crash)."""
+        return {
+            pid
+            for pid in paper_ids
+            if self._store.contains_named_graph(paper_nodes(self.base, pid)[1])
+        }
+
+    def entity_iris(self, kind: EntityKind) -> set[str]:
+        pattern = (None, RDF_TYPE, NamedNode(KIND_CLASS[kind]), self.entities_graph)
+        return {q.subject.value for q in self._store.quads_for_pattern(*pattern)}
+
+    def ranking(self, kind: EntityKind) -> tuple[int, list[tuple[str, str, int]]]:
+        """The kind's ranking as stored: its floor and its (IRI, label, papers) rows."""
+        stored = self._index_literal(NamedNode(KIND_CLASS[kind]), RANKING_NODE)
+        data: dict[str, Any] = (
+            json.loads(stored.object.value) if stored else {"floor": 1, "entities": []}
+        )
+        return int(data["floor"]), [(e, label, int(n)) for e, label, n in data["entities"]]
+
+    def paper_counts(self, entities: Iterable[str]) -> dict[str, int]:
+        """Papers linking each of ``entities`` (one look-up each; 0 when none do)."""
+        return {e: self._count((e, PAPER_COUNT)) for e in entities}
+
+    def labelled_paper_counts(self, kind: EntityKind) -> dict[str, tuple[str, int]]:
+        """Every entity of ``kind`` that papers link: IRI → (label, papers)."""
+        counts = self._paper_counts(KIND_CLASS[kind])
+        return {e: (self._label(e), n) for e, n in counts.items() if n}
+
+    def pair_counts(self, pairing: Pairing, entity_key: str) -> PairCounts:
+        entity = entity_node(self.base, pairing.asked, entity_key)
+        stored = self._index_literal(entity, NamedNode(pairing.predicate))
+        return pair_counts.decode(stored.object.value) if stored else {}
+
     def first_page(
-        self, paper_list: PaperList, entity_key: str | None, limit: int
+        self, paper_list: PaperList, entity_key: str | None, limit: int | None
     ) -> list[PageRow] | None:
         """The list's first ``limit`` rows from its page; None past ``PAGE`` rows."""
-        if limit > PAGE:
+        if limit is None or limit > PAGE:
             return None
         entity = None
         if paper_list.relation is not None:
@@ -712,22 +786,18 @@ class OxigraphStore:
         rows = Page.decode(stored.object.value).rows[:limit] if stored else []
         return [PageRow(paper, title, self._first_label(codes)) for title, paper, codes in rows]
 
-    def ranked(self, kind: EntityKind, limit: int) -> list[RankedRow] | None:
+    def ranked(self, kind: EntityKind, limit: int | None) -> list[RankedRow] | None:
         """The top of the kind's ranking; None past ``RANKED`` rows."""
-        if limit > RANKED:
+        if limit is None or limit > RANKED:
             return None
-        stored = self._index_literal(NamedNode(KIND_CLASS[kind]), RANKING_NODE)
-        ranked = json.loads(stored.object.value)["entities"][:limit] if stored else []
-        return [RankedRow(label, n) for _, label, n in ranked]
+        return [RankedRow(label, n) for _, label, n in self.ranking(kind)[1][:limit]]
 
     def paired(
         self, pairing: Pairing, entity_key: str, limit: int | None
     ) -> list[RankedRow] | None:
         """Entities counted against the asked one, by papers (any ``limit``: the counts
         are whole)."""
-        entity = entity_node(self.base, pairing.asked, entity_key)
-        stored = self._index_literal(entity, NamedNode(pairing.predicate))
-        counts = pair_counts.decode(stored.object.value) if stored else {}
+        counts = self.pair_counts(pairing, entity_key)
         return [RankedRow(label, n) for label, n in pair_counts.ranked(counts, limit)]
 
     def _first_label(self, entities: Iterable[str]) -> str | None:
@@ -773,8 +843,21 @@ class OxigraphStore:
 
 def open_oxigraph(
     path: str | Path = ".kg/db", base_iri: str | None = None, read_only: bool = False, **_: Any
-) -> OxigraphStore:
+) -> KgStore:
+    """The embedded store at ``path``, in whichever layout it was built: one store, or
+    shards (``kg.store.sharded``, made with ``--store sharded``)."""
+    if _is_sharded(Path(path)):
+        from kg.store.sharded import ShardedStore
+
+        return ShardedStore(path, base_iri=base_iri, read_only=read_only)
     return OxigraphStore(path, base_iri=base_iri, read_only=read_only)
+
+
+def _is_sharded(path: Path) -> bool:
+    try:
+        return "shard_papers" in json.loads((path / "kg.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return False  # none yet, or unreadable: the store's own open says which
 
 
 def open_memory(base_iri: str | None = None, **_: Any) -> OxigraphStore:

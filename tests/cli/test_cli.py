@@ -98,6 +98,20 @@ def test_errors_are_one_line_with_a_meaningful_exit_code(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("store", ["oxigraph", "sharded"])
+def test_a_failed_first_build_leaves_no_store_behind(tmp_path: Path, store: str) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "A paper", "abstract": "We use BERT."}\n{not json\n')
+    db = tmp_path / "new"
+    result = kg("build", str(bad), "--db", str(db), "--store", store)
+    assert result.returncode == 2 and "bad.jsonl" in result.stderr
+    assert not db.exists()
+    (tmp_path / "good.jsonl").write_text('{"title": "A paper", "abstract": "We use BERT."}\n')
+    assert kg("build", str(tmp_path / "good.jsonl"), "--db", str(db)).returncode == 0
+    again = kg("build", str(bad), "--db", str(db))  # a store found is never removed
+    assert again.returncode == 2 and "papers: 1" in kg("stats", "--db", str(db)).stdout
+
+
 def test_extract_writes_guidelines_records(seeds_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "pred.jsonl"
     result = kg("extract", str(seeds_dir), "-o", str(out))
@@ -111,6 +125,33 @@ def test_extract_writes_guidelines_records(seeds_dir: Path, tmp_path: Path) -> N
         "code_urls",
         "releases_code",
     }
+
+
+def test_a_sharded_build_answers_as_the_default_store_does(
+    built_db: Path, seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "sharded"
+    monkeypatch.setenv("KG_SHARD_PAPERS", "100")
+    built = kg("build", str(seeds_dir), "--db", str(db), "--store", "sharded")
+    assert built.returncode == 0, built.stderr
+    assert len(list((db / "shards").iterdir())) == 4
+    for question in (["evaluated-on", "ImageNet"], ["top-methods"], ["methods-on", "COCO"]):
+        answers = [
+            kg("query", *question, "--db", str(where), "--format", "json").stdout
+            for where in (built_db, db)  # the default store opens either layout
+        ]
+        assert answers[0] == answers[1] and json.loads(answers[0]), question
+    assert "papers: 398" in kg("stats", "--db", str(db), "--store", "sharded").stdout
+    ids = "SELECT ?id WHERE { ?p a kg:Paper ; dcterms:identifier ?id }"
+    raw = kg("sparql", ids, "--db", str(db), "--format", "json")
+    assert raw.returncode == 0 and len(json.loads(raw.stdout)) == 398
+    assert "ran on each of 4 shards; rows concatenated" in raw.stderr
+    wrong = kg("stats", "--db", str(built_db), "--store", "sharded")
+    assert wrong.returncode == 3 and "not sharded; use --store oxigraph" in wrong.stderr
+    monkeypatch.setenv("KG_SHARD_PAPERS", "many")
+    bad = kg("build", str(seeds_dir), "--db", str(tmp_path / "new"), "--store", "sharded")
+    assert bad.returncode == 2 and "KG_SHARD_PAPERS must be a whole number" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_every_command_has_help() -> None:

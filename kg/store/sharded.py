@@ -1,0 +1,369 @@
+"""The embedded store in shards of bounded size, for builds past a million papers.
+
+One embedded store's cost per paper grows with its size: each bulk load makes RocksDB
+table files that overlap the whole store's hashed keys, so compaction rewrites more of
+it as it grows (x1.28 per paper from 100k to 1M, docs/scaling.md). Here papers fill one
+shard (an ordinary ``kg.store.oxigraph`` store) up to ``shard_papers``, which is then
+sealed, and the next shard takes new papers: a build's cost per paper stays that of a
+shard's size, however many papers there are.
+
+Layout of ``--db DIR``: ``DIR/kg.json`` (format, base IRI, papers per shard), ``DIR/kg.lock``
+and ``DIR/shards/00000/`` … (each an embedded store). A sealed shard lists its paper ids
+in ``papers.txt``; a paper's shard never changes, so a changed paper replaces itself in
+its own shard. Every paper lives in one shard, so named questions merge the shards'
+answers exactly (``kg.store.merge``); raw SPARQL runs on each shard and their rows are
+concatenated, which is exact for patterns within a paper and per shard for aggregates.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
+from itertools import chain
+from pathlib import Path
+from typing import IO, Any
+
+from pyoxigraph import Quad
+
+from kg.errors import StoreError, UsageError
+from kg.model import EntityKind, PaperExtraction
+from kg.store import merge
+from kg.store.base import PageRow, RankedRow, Stats, Table
+from kg.store.oxigraph import OxigraphStore
+from kg.store.pages import PAGE, PaperList
+from kg.store.pairs import Pairing
+from kg.store.pairs import ranked as ranked_pairs
+from kg.vocab import DEFAULT_BASE_IRI
+
+FORMAT_VERSION = 1
+#: Papers per shard unless ``KG_SHARD_PAPERS`` says otherwise when the store is created:
+#: one store's cost per paper grows by x1.12 from 10k to 100k papers (docs/scaling.md).
+SHARD_PAPERS = 50_000
+SEALED = "papers.txt"
+#: Labels of the entities a sealed shard was the first to hold (JSON: IRI → label).
+FIRST_LABELS = "labels.json"
+
+
+class ShardedStore:
+    name = "sharded"
+    query_language = "sparql"
+
+    def __init__(
+        self,
+        path: str | Path,
+        base_iri: str | None = None,
+        read_only: bool = False,
+        shard_papers: int | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.base, self.shard_papers = self._settle(self.path, base_iri, shard_papers, read_only)
+        self._lock = self._take_lock(self.path, read_only)
+        # shards are opened when first needed; a writer closes each as it seals it, so
+        # its caches (bounded per shard) do not pile up shard after shard
+        self._opened: dict[int, OxigraphStore] = {}
+        # read from the sealed shards' lists on a writer's first upsert
+        self._homes: dict[str, int] = {}  # paper id → sealed shard holding it
+        self._labels: dict[str, str] = {}  # entity IRI → label in the first shard holding it
+        self._sealed_read = False
+        self.shard_count = len(list((self.path / "shards").glob("[0-9]" * 5)))
+        try:
+            if not read_only and (not self.shard_count or self._is_sealed(self.shard_count - 1)):
+                self._add_shard()
+        except BaseException:
+            self.close()
+            raise
+
+    @staticmethod
+    def _settle(
+        path: Path, base_iri: str | None, shard_papers: int | None, read_only: bool
+    ) -> tuple[str, int]:
+        """The store's base IRI and shard size, from ``kg.json`` or written there."""
+        meta_path = path / "kg.json"
+        if meta_path.exists():
+            try:
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise StoreError(f"{meta_path}: unreadable store metadata ({exc})") from None
+            if "shard_papers" not in meta:
+                raise StoreError(f"{path}: one embedded store, not sharded; use --store oxigraph")
+            stored = str(meta.get("base_iri", DEFAULT_BASE_IRI))
+            if base_iri and base_iri != stored:
+                raise StoreError(
+                    f"{path}: store was built with base IRI {stored}; "
+                    f"cannot add data under {base_iri}"
+                )
+            return stored, int(meta["shard_papers"])
+        if read_only:
+            raise StoreError(f"{path}: no kg store here; build one with `kg build`")
+        size = shard_papers or _env_shard_papers()
+        base = base_iri or DEFAULT_BASE_IRI
+        meta = {"format": FORMAT_VERSION, "base_iri": base, "shard_papers": size}
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            _write_atomically(meta_path, json.dumps(meta))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create store ({exc.strerror})") from None
+        return base, size
+
+    @staticmethod
+    def _take_lock(path: Path, read_only: bool) -> IO[bytes] | None:
+        """One writer or many readers of the whole, as each shard has for itself."""
+        try:
+            fh = open(path / "kg.lock", "rb" if read_only else "ab")  # noqa: SIM115
+        except OSError:
+            if read_only:
+                return None
+            raise StoreError(f"{path}: cannot create kg.lock (store not writable)") from None
+        try:
+            fcntl.flock(fh, (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            doing = "writing" if read_only else "using"
+            raise StoreError(
+                f"{path}: a kg process is {doing} this store; wait for it to finish"
+            ) from None
+        return fh
+
+    # -- shards ---------------------------------------------------------------------------
+    def _shard_dir(self, index: int) -> Path:
+        return self.path / "shards" / f"{index:05d}"
+
+    def _is_sealed(self, index: int) -> bool:
+        return (self._shard_dir(index) / SEALED).exists()
+
+    def shard(self, index: int, write: bool = False) -> OxigraphStore:
+        """Shard ``index``, opened on first use. A writer opens sealed shards read-only
+        until it writes to one: a writable open of a bulk-loaded shard starts RocksDB's
+        pending compactions, and the close waits for them (seconds a shard)."""
+        writable = not self.read_only and (write or index == self.shard_count - 1)
+        opened = self._opened.get(index)
+        if opened is not None and (writable <= (not opened.read_only)):
+            return opened
+        if opened is not None:
+            opened.close()  # a read-only handle would keep the writer from its lock
+        shard_dir = self._shard_dir(index)
+        if not writable:
+            try:
+                store = OxigraphStore(shard_dir, self.base, read_only=True)
+            except StoreError:
+                if self.read_only:
+                    raise
+                writable = True  # e.g. a replacement here stopped half-way: recount it
+        if writable:
+            store = OxigraphStore(shard_dir, self.base, label_for=self._label_for(index))
+        self._opened[index] = store
+        return store
+
+    def _label_for(self, index: int) -> Callable[[str], str | None]:
+        """Where shard ``index`` finds the label of an entity it writes for the first
+        time: the first shard that held it, so every shard labels it alike."""
+
+        def label_for(entity: str) -> str | None:
+            if (label := self._labels.get(entity)) is not None:
+                return label
+            last = self.shard_count - 1
+            return self.shard(last).stored_label(entity) if index != last else None
+
+        return label_for
+
+    @property
+    def shards(self) -> Iterator[OxigraphStore]:
+        return (self.shard(index) for index in range(self.shard_count))
+
+    def _add_shard(self) -> None:
+        self.shard_count += 1
+        self.shard(self.shard_count - 1)
+
+    def _seal(self) -> None:
+        """List the open shard's papers (which makes it sealed), close it, open the next."""
+        index = self.shard_count - 1
+        shard = self.shard(index)
+        ids = sorted(set(shard.paper_ids()))
+        first = {e: label for e, label in shard.labels().items() if e not in self._labels}
+        _write_atomically(self._shard_dir(index) / FIRST_LABELS, json.dumps(first))
+        _write_atomically(self._shard_dir(index) / SEALED, "".join(f"{i}\n" for i in ids))
+        self._homes.update(dict.fromkeys(ids, index))
+        self._labels.update(first)
+        self._opened.pop(index).close()
+        self._add_shard()
+
+    def homes(self) -> dict[str, int]:
+        """Paper id → index of the sealed shard holding it (others are in the open one)."""
+        if not self._sealed_read:
+            self._sealed_read = True
+            for index in range(self.shard_count):
+                if self._is_sealed(index):
+                    shard_dir = self._shard_dir(index)
+                    try:
+                        ids = (shard_dir / SEALED).read_text(encoding="utf-8").splitlines()
+                        labels = json.loads((shard_dir / FIRST_LABELS).read_text("utf-8"))
+                    except (OSError, ValueError) as exc:
+                        raise StoreError(f"{shard_dir}: unreadable shard list ({exc})") from None
+                    self._homes.update(dict.fromkeys(ids, index))
+                    self._labels.update(labels)
+        return self._homes
+
+    def _by_shard(self, paper_ids: Iterable[str]) -> dict[int, list[str]]:
+        homes, last = self.homes(), self.shard_count - 1
+        groups: defaultdict[int, list[str]] = defaultdict(list)
+        for pid in paper_ids:
+            groups[homes.get(pid, last)].append(pid)
+        return groups
+
+    # -- writing --------------------------------------------------------------------------
+    def upsert(self, batch: Sequence[PaperExtraction]) -> None:
+        """Each paper replaces itself in its shard; new papers fill the open shard, and
+        the next one once it holds ``shard_papers``."""
+        homes = self.homes()
+        by_shard: defaultdict[int, list[PaperExtraction]] = defaultdict(list)
+        rest: list[PaperExtraction] = []
+        for ex in batch:
+            if (home := homes.get(ex.paper.id)) is not None:
+                by_shard[home].append(ex)
+            else:
+                rest.append(ex)
+        for index, group in by_shard.items():
+            self.shard(index, write=True).upsert(group)
+        while rest:
+            shard = self.shard(self.shard_count - 1)
+            present = shard.has_papers(ex.paper.id for ex in rest)
+            room = max(self.shard_papers - shard.stats().papers, 0)
+            fits = [ex for ex in rest if ex.paper.id in present]
+            new = [ex for ex in rest if ex.paper.id not in present]
+            fits += new[:room]
+            rest = new[room:]
+            if fits:
+                shard.upsert(fits)
+            if shard.stats().papers >= self.shard_papers:
+                self._seal()
+
+    def flush(self) -> None:
+        for shard in self._opened.values():
+            if not shard.read_only:
+                shard.flush()
+
+    # -- reading --------------------------------------------------------------------------
+    def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for index, ids in self._by_shard(paper_ids).items():
+            out.update(self.shard(index).content_hashes(ids))
+        return out
+
+    def extractions(self, paper_ids: Iterable[str] | None = None) -> Iterator[PaperExtraction]:
+        if paper_ids is None:
+            return chain.from_iterable(shard.extractions() for shard in self.shards)
+        groups = self._by_shard(paper_ids).items()
+        return chain.from_iterable(self.shard(i).extractions(ids) for i, ids in groups)
+
+    def query(self, text: str, params: dict[str, Any] | None = None) -> Table:
+        """Each shard's answer, rows concatenated (module docstring)."""
+        tables = [shard.query(text, params) for shard in self.shards]
+        if not tables:
+            raise StoreError(f"{self.path}: no papers stored yet; build with `kg build`")
+        return Table(tables[0].columns, [row for t in tables for row in t.rows])
+
+    def quads(self) -> Iterator[Quad]:
+        """Every shard's quads; an entity described in several shards is written once."""
+        seen: set[Quad] = set()
+        for shard in self.shards:
+            for q in shard.quads():
+                if q.graph_name == shard.entities_graph:
+                    if q in seen:
+                        continue
+                    seen.add(q)
+                yield q
+
+    def stats(self) -> Stats:
+        """Papers and edges add up; an entity in several shards counts once."""
+        parts = [shard.stats() for shard in self.shards] or [Stats(0, {}, {})]
+        edges: defaultdict[str, int] = defaultdict(int)
+        for part in parts:
+            for relation, n in part.edges.items():
+                edges[relation] += n
+        entities = parts[0].entities if self.shard_count <= 1 else self._entity_counts()
+        return Stats(sum(p.papers for p in parts), entities, dict(sorted(edges.items())))
+
+    def _entity_counts(self) -> dict[str, int]:
+        counts = {}
+        for kind in sorted(EntityKind, key=str):
+            if n := len(set().union(*(shard.entity_iris(kind) for shard in self.shards))):
+                counts[kind.value] = n
+        return counts
+
+    def first_page(
+        self, paper_list: PaperList, entity_key: str | None, limit: int | None
+    ) -> list[PageRow] | None:
+        """From each shard's first page; whole answers from the shards' queries."""
+        if limit is None or limit > PAGE:
+            return None
+        pages = [shard.first_page(paper_list, entity_key, limit) or [] for shard in self.shards]
+        return merge.merged_page(pages, limit)
+
+    def ranked(self, kind: EntityKind, limit: int | None) -> list[RankedRow] | None:
+        """From the shards' rankings where they decide, else from every entity's count."""
+        if limit is not None:
+            rankings = [shard.ranking(kind) for shard in self.shards]
+            top = merge.merged_top(rankings, limit, self._paper_counts)
+            if top is not None:
+                return top
+        rows = merge.merged_counts(shard.labelled_paper_counts(kind) for shard in self.shards)
+        return rows[:limit] if limit is not None else rows
+
+    def _paper_counts(self, index: int, entities: list[str]) -> dict[str, int]:
+        return self.shard(index).paper_counts(entities)
+
+    def paired(
+        self, pairing: Pairing, entity_key: str, limit: int | None
+    ) -> list[RankedRow] | None:
+        counts = merge.merged_pairs(shard.pair_counts(pairing, entity_key) for shard in self.shards)
+        return [RankedRow(label, n) for label, n in ranked_pairs(counts, limit)]
+
+    def close(self) -> None:
+        for shard in self._opened.values():
+            shard.close()
+        self._opened.clear()
+        if self._lock:
+            with suppress(OSError):
+                self._lock.close()
+            self._lock = None
+
+    def __enter__(self) -> ShardedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _env_shard_papers() -> int:
+    raw = os.environ.get("KG_SHARD_PAPERS")
+    if raw is None:
+        return SHARD_PAPERS
+    try:
+        size = int(raw)
+    except ValueError:
+        raise UsageError(f"KG_SHARD_PAPERS must be a whole number, not {raw!r}") from None
+    if size < 1:
+        raise UsageError(f"KG_SHARD_PAPERS must be at least 1, not {size}")
+    return size
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write then rename: a process killed here never leaves a truncated file."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def open_sharded(
+    path: str | Path = ".kg/db",
+    base_iri: str | None = None,
+    read_only: bool = False,
+    shard_papers: int | None = None,
+    **_: Any,
+) -> ShardedStore:
+    return ShardedStore(path, base_iri=base_iri, read_only=read_only, shard_papers=shard_papers)
