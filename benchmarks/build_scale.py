@@ -12,11 +12,13 @@ For each corpus size (synthetic arXiv snapshots from generate_corpus.py):
   store's first pages) beside the peer, the same questions answered in full (``--limit 0``);
 * incremental add of 1k new papers to the built store, twice (``+1k s`` = first/second):
   the first writer after a bulk-loaded build also meets RocksDB's pending compactions;
-  growth = build time per paper relative to the previous size (1.0 = linear).
+  growth = build time per paper relative to the previous size (1.0 = linear);
+* with ``--peer-store``, the same builds into the other embedded store (time, RSS, growth).
 
     python benchmarks/build_scale.py                 # 1k, 10k, 100k
     python benchmarks/build_scale.py --full          # and 1M
     python benchmarks/build_scale.py --sizes 1000    # quick
+    python benchmarks/build_scale.py --store sharded --peer-store oxigraph --full
     python benchmarks/build_scale.py --profile-store 2000   # where upsert time goes
 """
 
@@ -218,7 +220,12 @@ def corpus(workdir: Path, n: int, first: int = 0, tag: str = "") -> Path:
 
 
 def run(
-    sizes: list[int], workdir: Path, compare_workers: int, workers: int, store_name: str
+    sizes: list[int],
+    workdir: Path,
+    compare_workers: int,
+    workers: int,
+    store_name: str,
+    peer_store: str | None = None,
 ) -> list[str]:
     lines = [
         f"store: {store_name}"
@@ -230,12 +237,14 @@ def run(
         f"{'papers':>9} {'kg/s/core':>9} {'floor/s':>8} {'build s':>8} {'papers/s':>8} "
         f"{'peak MB':>8} {'store MB':>8} {'KB/paper':>8} {'q p50 ms':>8} {'q p95 ms':>8} "
         f"{'all p50':>8} {'all p95':>8} {'+1k s':>10} {'growth':>6}  "
-        f"p50 ms per query: first {FIRST_SCREEN} rows / all rows (rows)",
+        + (f"peer {peer_store}: build s, peak MB, growth; " if peer_store else "")
+        + f"p50 ms per query: first {FIRST_SCREEN} rows / all rows (rows)",
     ]
     print("\n".join(lines), flush=True)
     extra = corpus(workdir, INCREMENT, first=10_000_000, tag="-new")
     again = corpus(workdir, INCREMENT, first=11_000_000, tag="-new2")
     previous: float | None = None
+    peer_previous: float | None = None
     for n in sizes:
         src = corpus(workdir, n)
         kg_rate, floor_rate = extraction_rates(src, min(n, RATE_SAMPLE))
@@ -254,11 +263,21 @@ def run(
         per_paper = b["seconds"] / n
         growth = f"{per_paper / previous:.2f}" if previous else "-"
         previous = per_paper
+        peer = ""
+        if peer_store:
+            peer_db = workdir / f"db-{n}-{peer_store}"
+            shutil.rmtree(peer_db, ignore_errors=True)
+            pb = measured_build(peer_db, [src], workers, peer_store)
+            shutil.rmtree(peer_db, ignore_errors=True)
+            peer_per_paper = pb["seconds"] / n
+            peer_growth = f"{peer_per_paper / peer_previous:.2f}" if peer_previous else "-"
+            peer_previous = peer_per_paper
+            peer = f"{pb['seconds']:,.1f} s, {pb['peak_mb']:,.0f} MB, {peer_growth}; "
         lines.append(
             f"{n:>9,} {kg_rate:>9,.0f} {floor_rate:>8,.0f} {b['seconds']:>8,.1f} "
             f"{n / b['seconds']:>8,.0f} {b['peak_mb']:>8,.0f} {store_mb:>8,.0f} "
             f"{store_mb * 1024 / (n + 2 * INCREMENT):>8,.1f} {p50:>8,.1f} {p95:>8,.1f} "
-            f"{all_p50:>8,.0f} {all_p95:>8,.0f} {inc['seconds']:>5,.1f}/{inc2['seconds']:<4,.1f} {growth:>6}  {per_query}"
+            f"{all_p50:>8,.0f} {all_p95:>8,.0f} {inc['seconds']:>5,.1f}/{inc2['seconds']:<4,.1f} {growth:>6}  {peer}{per_query}"
         )
         print(lines[-1], flush=True)
         shutil.rmtree(db, ignore_errors=True)
@@ -315,6 +334,11 @@ def main(argv: list[str] | None = None) -> None:
         choices=("oxigraph", "sharded"),
         help="embedded store to build (sharded: KG_SHARD_PAPERS per shard)",
     )
+    parser.add_argument(
+        "--peer-store",
+        choices=("oxigraph", "sharded"),
+        help="also build each size into this store: its build time, peak RSS and growth",
+    )
     parser.add_argument("sources", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_build:
@@ -327,7 +351,9 @@ def main(argv: list[str] | None = None) -> None:
         lines = profile_store(src, args.profile_store, args.workdir)
         print("\n".join(lines))
     else:
-        lines = run(sizes, args.workdir, args.workers_compare, args.workers, args.store)
+        lines = run(
+            sizes, args.workdir, args.workers_compare, args.workers, args.store, args.peer_store
+        )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -9,7 +9,7 @@ shard's size, however many papers there are.
 
 Layout of ``--db DIR``: ``DIR/kg.json`` (format, base IRI, papers per shard), ``DIR/kg.lock``
 and ``DIR/shards/00000/`` … (each an embedded store). A sealed shard lists its paper ids
-in ``papers.txt``; a paper's shard never changes, so a changed paper replaces itself in
+in ``papers.txt`` (and keeps its counts in ``counts.json``); a paper's shard never changes, so a changed paper replaces itself in
 its own shard. Every paper lives in one shard, so named questions merge the shards'
 answers exactly (``kg.store.merge``); raw SPARQL runs on each shard and their rows are
 concatenated, which is exact for patterns within a paper and per shard for aggregates.
@@ -46,6 +46,10 @@ SHARD_PAPERS = 50_000
 SEALED = "papers.txt"
 #: Labels of the entities a sealed shard was the first to hold (JSON: IRI → label).
 FIRST_LABELS = "labels.json"
+#: A sealed shard's counts (JSON: papers, edges, entity IRIs by kind), so that a store's
+#: stats read a file per sealed shard rather than every shard's entities (12 s at 1M
+#: papers). Removed before any write to the shard; written again when next counted.
+SEALED_COUNTS = "counts.json"
 
 
 class ShardedStore:
@@ -186,6 +190,7 @@ class ShardedStore:
         ids = sorted(set(shard.paper_ids()))
         first = {e: label for e, label in shard.labels().items() if e not in self._labels}
         _write_atomically(self._shard_dir(index) / FIRST_LABELS, json.dumps(first))
+        self._write_counts(index, *self._count(index))
         _write_atomically(self._shard_dir(index) / SEALED, "".join(f"{i}\n" for i in ids))
         self._homes.update(dict.fromkeys(ids, index))
         self._labels.update(first)
@@ -228,6 +233,7 @@ class ShardedStore:
             else:
                 rest.append(ex)
         for index, group in by_shard.items():
+            (self._shard_dir(index) / SEALED_COUNTS).unlink(missing_ok=True)
             self.shard(index, write=True).upsert(group)
         while rest:
             shard = self.shard(self.shard_count - 1)
@@ -280,20 +286,39 @@ class ShardedStore:
 
     def stats(self) -> Stats:
         """Papers and edges add up; an entity in several shards counts once."""
-        parts = [shard.stats() for shard in self.shards] or [Stats(0, {}, {})]
+        if self.shard_count <= 1:
+            return self.shard(0).stats() if self.shard_count else Stats(0, {}, {})
+        parts = [self._counts(index) for index in range(self.shard_count)]
         edges: defaultdict[str, int] = defaultdict(int)
-        for part in parts:
-            for relation, n in part.edges.items():
+        union: defaultdict[str, set[str]] = defaultdict(set)
+        for stats, iris in parts:
+            for relation, n in stats.edges.items():
                 edges[relation] += n
-        entities = parts[0].entities if self.shard_count <= 1 else self._entity_counts()
-        return Stats(sum(p.papers for p in parts), entities, dict(sorted(edges.items())))
+            for kind, found in iris.items():
+                union[kind].update(found)
+        kinds = [kind.value for kind in sorted(EntityKind, key=str)]
+        entities = {kind: len(union[kind]) for kind in kinds if union[kind]}
+        return Stats(sum(s.papers for s, _ in parts), entities, dict(sorted(edges.items())))
 
-    def _entity_counts(self) -> dict[str, int]:
-        counts = {}
-        for kind in sorted(EntityKind, key=str):
-            if n := len(set().union(*(shard.entity_iris(kind) for shard in self.shards))):
-                counts[kind.value] = n
-        return counts
+    def _counts(self, index: int) -> tuple[Stats, dict[str, list[str]]]:
+        """Shard ``index``'s stats and entity IRIs by kind: from its file once sealed."""
+        if self._is_sealed(index):
+            with suppress(OSError, ValueError, KeyError):
+                data = json.loads((self._shard_dir(index) / SEALED_COUNTS).read_text("utf-8"))
+                return Stats(data["papers"], {}, data["edges"]), data["entities"]
+        counted = self._count(index)
+        if self._is_sealed(index) and not self.read_only:
+            self._write_counts(index, *counted)
+        return counted
+
+    def _count(self, index: int) -> tuple[Stats, dict[str, list[str]]]:
+        shard = self.shard(index)
+        iris = {kind.value: sorted(shard.entity_iris(kind)) for kind in EntityKind}
+        return shard.stats(), {kind: found for kind, found in iris.items() if found}
+
+    def _write_counts(self, index: int, stats: Stats, iris: dict[str, list[str]]) -> None:
+        counts = {"papers": stats.papers, "edges": stats.edges, "entities": iris}
+        _write_atomically(self._shard_dir(index) / SEALED_COUNTS, json.dumps(counts))
 
     def first_page(
         self, paper_list: PaperList, entity_key: str | None, limit: int | None

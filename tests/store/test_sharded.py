@@ -12,7 +12,7 @@ from kg.model import EntityKind, PaperExtraction
 from kg.query import QUERIES, run_named
 from kg.store import open_store
 from kg.store.oxigraph import OxigraphStore
-from kg.store.sharded import FIRST_LABELS, SEALED, ShardedStore
+from kg.store.sharded import FIRST_LABELS, SEALED, SEALED_COUNTS, ShardedStore
 
 SHARD = 40  # the ~400 seed papers fill ten shards
 
@@ -111,6 +111,32 @@ def test_a_changed_paper_replaces_itself_in_its_own_shard(
         assert store.stats().papers == len(seed_extractions)
 
 
+def test_a_sealed_shards_counts_follow_a_change_in_it(
+    tmp_path: Path, seed_extractions: list[PaperExtraction]
+) -> None:
+    papers = seed_extractions[: 2 * SHARD]
+    old = next(ex for ex in papers[:SHARD] if ex.mentions)
+    mention = old.mentions[0]
+    coined = replace(mention.entity, key="a-name-no-paper-has", name="A name no paper has")
+    changed = replace(old, mentions=[replace(mention, entity=coined)])
+    counts = tmp_path / "db" / "shards" / "00000" / SEALED_COUNTS
+    with ShardedStore(tmp_path / "db", shard_papers=SHARD) as store, OxigraphStore(
+        tmp_path / "one"
+    ) as one:
+        _upsert(store, papers)
+        _upsert(one, papers)
+        assert counts.exists() and store.stats() == one.stats()
+        before = one.stats()
+        store.upsert([changed])
+        one.upsert([changed])
+        assert not counts.exists()  # a stale file is never left beside changed data
+        after = one.stats()
+        assert store.stats() == after != before
+        assert counts.exists()
+    with ShardedStore(tmp_path / "db", read_only=True) as reader:
+        assert reader.stats() == after
+
+
 def test_a_build_again_writes_nothing_and_a_reopened_writer_fills_on(
     tmp_path: Path, seeds_dir: Path
 ) -> None:
@@ -149,7 +175,9 @@ def test_a_sealed_shard_left_half_written_is_recounted_by_the_next_writer(
     with ShardedStore(db, shard_papers=SHARD) as store:
         _upsert(store, seed_extractions[: 2 * SHARD])
         expected = store.stats()
-    with OxigraphStore(db / "shards" / "00000") as shard:  # as a replacement cut off
+    # as a replacement cut off: it removed the shard's counts, then began to write
+    (db / "shards" / "00000" / SEALED_COUNTS).unlink()
+    with OxigraphStore(db / "shards" / "00000") as shard:
         shard._store.add(shard._writing)
     with ShardedStore(db, read_only=True) as reader, pytest.raises(StoreError, match="stopped"):
         reader.stats()
