@@ -40,6 +40,7 @@ from kg.extract import Extractor
 from kg.graph import to_networkx, top_k
 from kg.ingest import iter_papers
 from kg.viz import render
+from kg.viz.headless import headless_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -72,30 +73,6 @@ def pyvis_page(graph) -> str:  # type: ignore[no-untyped-def]
         r"<link[^>]*bootstrap[^>]*>|<script[^>]*bootstrap[^>]*></script>", "", page, flags=re.S
     )
     return page.replace("</body>", PROBE, 1)
-
-
-def browser():  # type: ignore[no-untyped-def]
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--window-size=1400,900",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='kg-bench-')}",
-    ):
-        options.add_argument(arg)
-    options.binary_location = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-    service = Service(os.environ.get("KG_CHROMEDRIVER", "/usr/bin/chromedriver"))
-    return webdriver.Chrome(options=options, service=service)
 
 
 def measure(driver, path: Path, done_js: str, timeout: float) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
@@ -137,7 +114,7 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
     results: dict[str, list[dict[str, float | None]]] = {"kg view": [], "pyvis defaults": []}
-    driver = browser()
+    driver = headless_chromium(Path(tempfile.mkdtemp(prefix="kg-bench-")))
     driver.set_script_timeout(args.timeout)  # pyvis's page lays out synchronously first
     driver.set_page_load_timeout(args.timeout)
     try:
