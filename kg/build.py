@@ -14,34 +14,16 @@ from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
-from kg.errors import InputError, UsageError
+from kg.errors import InputError
 from kg.extract import Extractor
 from kg.extract.parallel import extract_parallel
 from kg.ingest import BadRecordHandler, SkipCounter, iter_papers, raise_bad
+from kg.limits import Limits
 from kg.model import Paper, PaperExtraction, extraction_hash
 from kg.store.base import Stats, Store
 
 ProgressCallback = Callable[[int], None]
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-record limits; a record over a limit is bad input, reported with its file."""
-
-    max_title_chars: int = 2_000
-    max_abstract_chars: int = 100_000
-    # Papers per store upsert. Each bulk load leaves RocksDB table files to compact, so
-    # fewer, larger loads are cheaper: 50k papers built in 104 s with 512, 84 s with 4,096
-    # and 76 s with 16,384 (peak RSS 300, 375 and 750 MB).
-    batch_size: int = 8_192
-
-    def __post_init__(self) -> None:
-        # batch_size 0 used to store nothing and exit 0; negative ones crashed
-        for name in ("max_title_chars", "max_abstract_chars", "batch_size"):
-            if getattr(self, name) < 1:
-                option = "--" + name.replace("_", "-")
-                raise UsageError(f"{option} must be at least 1, got {getattr(self, name)}")
 
 
 @dataclass

@@ -20,11 +20,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from kg.build import Limits, extract_records
+from kg.build import extract_records
 from kg.errors import InputError, UsageError
 from kg.extract import Extractor
 from kg.ingest import detect_format, expand_sources
 from kg.ingest.textio import GZIP_MAGIC
+from kg.limits import Limits
 from kg.model import (
     Entity,
     EntityKind,

@@ -91,9 +91,10 @@ def load_pipeline(path: str | Path) -> Pipeline:
 
 def run_pipeline(pipe: Pipeline, echo: Callable[[str], None] = print) -> None:
     """Build, then answer the queries, write the view and the exports, in that order."""
-    from kg.build import Limits, build
+    from kg.build import build
     from kg.export import export
     from kg.extract import Extractor
+    from kg.limits import Limits
     from kg.query import run_named
     from kg.render import OutputFormat, print_stats, print_table
     from kg.resolve import Resolver

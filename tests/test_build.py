@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import Limits, build, scan
+from kg.build import build, scan
 from kg.errors import InputError
 from kg.extract import Extractor
+from kg.limits import Limits
 from kg.model import EntityKind
 from kg.resolve import Resolver
 from kg.store.oxigraph import OxigraphStore

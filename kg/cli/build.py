@@ -27,7 +27,10 @@ from kg.cli.common import (
     resolver_for,
 )
 from kg.errors import UsageError
+from kg.limits import Limits
 from kg.render import print_stats, progress_bar
+
+DEFAULT_LIMITS = Limits()
 
 
 @app.command()
@@ -44,9 +47,15 @@ def build(
     skip_bad: SkipBad = False,
     aliases: Aliases = None,
     base_iri: Annotated[str | None, typer.Option(help="Base IRI for new stores.")] = None,
-    batch_size: Annotated[int, typer.Option(help="Papers per extraction/store batch.")] = 8_192,
-    max_abstract_chars: Annotated[int, typer.Option(help="Longest abstract accepted.")] = 100_000,
-    max_title_chars: Annotated[int, typer.Option(help="Longest title accepted.")] = 2_000,
+    batch_size: Annotated[
+        int, typer.Option(help="Papers per extraction/store batch.")
+    ] = DEFAULT_LIMITS.batch_size,
+    max_abstract_chars: Annotated[
+        int, typer.Option(help="Longest abstract accepted.")
+    ] = DEFAULT_LIMITS.max_abstract_chars,
+    max_title_chars: Annotated[
+        int, typer.Option(help="Longest title accepted.")
+    ] = DEFAULT_LIMITS.max_title_chars,
     workers: Workers = 1,
     from_extracted: Annotated[
         Path | None,
@@ -61,8 +70,8 @@ def build(
     Re-running is idempotent; only new or changed papers are extracted again.
     Example: kg build ../shared/seeds --db out/db
     """
-    from kg.build import Limits, store_extractions
     from kg.build import build as run_build
+    from kg.build import store_extractions
     from kg.extract import Extractor
 
     if bool(sources) == (from_extracted is not None):
