@@ -13,7 +13,9 @@ For each corpus size (synthetic arXiv snapshots from generate_corpus.py):
 * incremental add of 1k new papers to the built store, twice (``+1k s`` = first/second):
   the first writer after a bulk-loaded build also meets RocksDB's pending compactions;
   growth = build time per paper relative to the previous size (1.0 = linear);
-* with ``--peer-store``, the same builds into the other embedded store (time, RSS, growth).
+* with ``--peer-store``, the same builds into the other embedded store (time, RSS, growth);
+* for a sharded store, the seconds each shard after the first took to fill: flat from
+  first to last shard is linear growth seen from inside one build.
 
     python benchmarks/build_scale.py                 # 1k, 10k, 100k
     python benchmarks/build_scale.py --full          # and 1M
@@ -33,7 +35,7 @@ import subprocess
 import sys
 import threading
 import time
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 
 import psutil
@@ -92,6 +94,14 @@ def measured_build(
         raise SystemExit(f"child build failed ({proc.returncode})")
     result = json.loads(out.strip().splitlines()[-1])
     return {**result, "peak_mb": peak / 2**20}
+
+
+def shard_fill_seconds(db: Path) -> list[float]:
+    """Seconds between consecutive shard seals of a sharded store (each sealed shard's
+    paper list is written once, when it is full): the time to fill each shard after the
+    first, flat from first to last when a build's cost per paper does not grow."""
+    seals = [p.stat().st_mtime for p in sorted((db / "shards").glob("*/papers.txt"))]
+    return [later - earlier for earlier, later in pairwise(seals)]
 
 
 def _du(path: Path) -> int:
@@ -237,6 +247,7 @@ def run(
         f"{'papers':>9} {'kg/s/core':>9} {'floor/s':>8} {'build s':>8} {'papers/s':>8} "
         f"{'peak MB':>8} {'store MB':>8} {'KB/paper':>8} {'q p50 ms':>8} {'q p95 ms':>8} "
         f"{'all p50':>8} {'all p95':>8} {'+1k s':>10} {'growth':>6}  "
+        + ("shards filled: s each; " if store_name == "sharded" else "")
         + (f"peer {peer_store}: build s, peak MB, growth; " if peer_store else "")
         + f"p50 ms per query: first {FIRST_SCREEN} rows / all rows (rows)",
     ]
@@ -251,6 +262,7 @@ def run(
         db = workdir / f"db-{n}"
         shutil.rmtree(db, ignore_errors=True)
         b = measured_build(db, [src], workers, store_name)
+        fills = shard_fill_seconds(db) if store_name == "sharded" else []
         p50, p95, first = query_latencies(db, FIRST_SCREEN, store_name)
         all_p50, all_p95, full = query_latencies(db, 0, store_name)
         per_query = ", ".join(
@@ -264,6 +276,11 @@ def run(
         growth = f"{per_paper / previous:.2f}" if previous else "-"
         previous = per_paper
         peer = ""
+        if len(fills) > 1:
+            peer = (
+                f"{len(fills)} shards filled in {min(fills):.0f}-{max(fills):.0f} s each "
+                f"(first {fills[0]:.0f}, last {fills[-1]:.0f}); "
+            )
         if peer_store:
             peer_db = workdir / f"db-{n}-{peer_store}"
             shutil.rmtree(peer_db, ignore_errors=True)
@@ -272,7 +289,7 @@ def run(
             peer_per_paper = pb["seconds"] / n
             peer_growth = f"{peer_per_paper / peer_previous:.2f}" if peer_previous else "-"
             peer_previous = peer_per_paper
-            peer = f"{pb['seconds']:,.1f} s, {pb['peak_mb']:,.0f} MB, {peer_growth}; "
+            peer += f"{pb['seconds']:,.1f} s, {pb['peak_mb']:,.0f} MB, {peer_growth}; "
         lines.append(
             f"{n:>9,} {kg_rate:>9,.0f} {floor_rate:>8,.0f} {b['seconds']:>8,.1f} "
             f"{n / b['seconds']:>8,.0f} {b['peak_mb']:>8,.0f} {store_mb:>8,.0f} "
