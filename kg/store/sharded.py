@@ -9,8 +9,9 @@ shard's size, however many papers there are.
 
 Layout of ``--db DIR``: ``DIR/kg.json`` (format, base IRI, papers per shard), ``DIR/kg.lock``
 and ``DIR/shards/00000/`` … (each an embedded store). A sealed shard lists its paper ids
-in ``papers.txt`` (and keeps its counts in ``counts.json``); a paper's shard never changes, so a changed paper replaces itself in
-its own shard. Every paper lives in one shard, so named questions merge the shards'
+in ``papers.txt``, their sorted 64-bit hashes in ``papers.u64`` (the writer's shard map,
+``kg.keyindex``: 12 bytes a paper in memory) and its counts in ``counts.json``; a paper's
+shard never changes, so a changed paper replaces itself in its own shard. Every paper lives in one shard, so named questions merge the shards'
 answers exactly (``kg.store.merge``); raw SPARQL runs on each shard and their rows are
 concatenated, which is exact for patterns within a paper and per shard for aggregates.
 """
@@ -27,9 +28,11 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 from pyoxigraph import Quad
 
 from kg.errors import StoreError, UsageError
+from kg.keyindex import MISSING, KeyIndex, key_hashes
 from kg.model import EntityKind, PaperExtraction
 from kg.store import merge
 from kg.store.base import PageRow, RankedRow, Stats, Table
@@ -44,6 +47,8 @@ FORMAT_VERSION = 1
 #: one store's cost per paper grows by x1.12 from 10k to 100k papers (docs/scaling.md).
 SHARD_PAPERS = 50_000
 SEALED = "papers.txt"
+#: A sealed shard's paper ids as sorted 64-bit hashes (``kg.keyindex``), read by writers.
+SEALED_HASHES = "papers.u64"
 #: Labels of the entities a sealed shard was the first to hold (JSON: IRI → label).
 FIRST_LABELS = "labels.json"
 #: A sealed shard's counts (JSON: papers, edges, entity IRIs by kind), so that a store's
@@ -71,7 +76,7 @@ class ShardedStore:
         # its caches (bounded per shard) do not pile up shard after shard
         self._opened: dict[int, OxigraphStore] = {}
         # read from the sealed shards' lists on a writer's first upsert
-        self._homes: dict[str, int] = {}  # paper id → sealed shard holding it
+        self._homes = KeyIndex()  # paper id → sealed shard holding it
         self._labels: dict[str, str] = {}  # entity IRI → label in the first shard holding it
         self._sealed_read = False
         self.shard_count = len(list((self.path / "shards").glob("[0-9]" * 5)))
@@ -188,47 +193,60 @@ class ShardedStore:
         index = self.shard_count - 1
         shard = self.shard(index)
         ids = sorted(set(shard.paper_ids()))
+        hashes = np.sort(key_hashes(ids))
         first = {e: label for e, label in shard.labels().items() if e not in self._labels}
-        _write_atomically(self._shard_dir(index) / FIRST_LABELS, json.dumps(first))
+        shard_dir = self._shard_dir(index)
+        _write_atomically(shard_dir / FIRST_LABELS, json.dumps(first))
         self._write_counts(index, *self._count(index))
-        _write_atomically(self._shard_dir(index) / SEALED, "".join(f"{i}\n" for i in ids))
-        self._homes.update(dict.fromkeys(ids, index))
+        _write_atomically(shard_dir / SEALED_HASHES, hashes.astype("<u8").tobytes())
+        _write_atomically(shard_dir / SEALED, "".join(f"{i}\n" for i in ids))
+        self._homes.add(hashes, index)
         self._labels.update(first)
         self._opened.pop(index).close()
         self._add_shard()
 
-    def homes(self) -> dict[str, int]:
-        """Paper id → index of the sealed shard holding it (others are in the open one)."""
+    def homes(self, paper_ids: Sequence[str]) -> list[int | None]:
+        """Index of the sealed shard holding each paper; None: not in a sealed shard."""
         if not self._sealed_read:
             self._sealed_read = True
             for index in range(self.shard_count):
                 if self._is_sealed(index):
-                    shard_dir = self._shard_dir(index)
-                    try:
-                        ids = (shard_dir / SEALED).read_text(encoding="utf-8").splitlines()
-                        labels = json.loads((shard_dir / FIRST_LABELS).read_text("utf-8"))
-                    except (OSError, ValueError) as exc:
-                        raise StoreError(f"{shard_dir}: unreadable shard list ({exc})") from None
-                    self._homes.update(dict.fromkeys(ids, index))
-                    self._labels.update(labels)
-        return self._homes
+                    self._read_sealed(index)
+        found = self._homes.find(key_hashes(paper_ids))
+        return [None if home == MISSING else int(home) for home in found]
+
+    def _read_sealed(self, index: int) -> None:
+        shard_dir = self._shard_dir(index)
+        try:
+            try:
+                raw = (shard_dir / SEALED_HASHES).read_bytes()
+                hashes = np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+            except FileNotFoundError:  # sealed by a kg that kept only the id list
+                hashes = np.sort(key_hashes((shard_dir / SEALED).read_text("utf-8").split()))
+                if not self.read_only:
+                    _write_atomically(shard_dir / SEALED_HASHES, hashes.astype("<u8").tobytes())
+            labels = json.loads((shard_dir / FIRST_LABELS).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{shard_dir}: unreadable shard list ({exc})") from None
+        self._homes.add(hashes, index)
+        self._labels.update(labels)
 
     def _by_shard(self, paper_ids: Iterable[str]) -> dict[int, list[str]]:
-        homes, last = self.homes(), self.shard_count - 1
+        ids, last = list(paper_ids), self.shard_count - 1
         groups: defaultdict[int, list[str]] = defaultdict(list)
-        for pid in paper_ids:
-            groups[homes.get(pid, last)].append(pid)
+        for pid, home in zip(ids, self.homes(ids), strict=True):
+            groups[last if home is None else home].append(pid)
         return groups
 
     # -- writing --------------------------------------------------------------------------
     def upsert(self, batch: Sequence[PaperExtraction]) -> None:
         """Each paper replaces itself in its shard; new papers fill the open shard, and
         the next one once it holds ``shard_papers``."""
-        homes = self.homes()
+        homes = self.homes([ex.paper.id for ex in batch])
         by_shard: defaultdict[int, list[PaperExtraction]] = defaultdict(list)
         rest: list[PaperExtraction] = []
-        for ex in batch:
-            if (home := homes.get(ex.paper.id)) is not None:
+        for ex, home in zip(batch, homes, strict=True):
+            if home is not None:
                 by_shard[home].append(ex)
             else:
                 rest.append(ex)
@@ -377,10 +395,10 @@ def _env_shard_papers() -> int:
     return size
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, data: str | bytes) -> None:
     """Write then rename: a process killed here never leaves a truncated file."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     os.replace(tmp, path)
 
 

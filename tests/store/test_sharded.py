@@ -12,7 +12,7 @@ from kg.model import EntityKind, PaperExtraction
 from kg.query import QUERIES, run_named
 from kg.store import open_store
 from kg.store.oxigraph import OxigraphStore
-from kg.store.sharded import FIRST_LABELS, SEALED, SEALED_COUNTS, ShardedStore
+from kg.store.sharded import FIRST_LABELS, SEALED, SEALED_COUNTS, SEALED_HASHES, ShardedStore
 
 SHARD = 40  # the ~400 seed papers fill ten shards
 
@@ -105,10 +105,30 @@ def test_a_changed_paper_replaces_itself_in_its_own_shard(
         changed = replace(old, paper=replace(old.paper, title="A new title"), mentions=[])
         store.upsert([changed])
         assert [shard.stats().papers for shard in store.shards] == before
-        assert store.homes()[old.paper.id] == 0
+        assert store.homes([old.paper.id, "arxiv:0000.00000"]) == [0, None]
         [back] = store.shard(0).extractions([old.paper.id])
         assert back.paper.title == "A new title" and back.mentions == []
         assert store.stats().papers == len(seed_extractions)
+
+
+def test_a_writer_finds_sealed_papers_by_their_hashes_or_else_their_lists(
+    tmp_path: Path, seed_extractions: list[PaperExtraction]
+) -> None:
+    db, papers = tmp_path / "db", seed_extractions[: 2 * SHARD + 3]
+    with ShardedStore(db, shard_papers=SHARD) as store:
+        _upsert(store, papers)
+    ids = [ex.paper.id for ex in papers]
+    expected = [0] * SHARD + [1] * SHARD + [None] * 3
+    sealed = sorted(db.glob(f"shards/*/{SEALED_HASHES}"))
+    assert len(sealed) == 2
+    for hashes in [None, *sealed]:
+        if hashes is not None:  # as a shard sealed by a kg that wrote only the id list
+            hashes.unlink()
+        with ShardedStore(db) as store:
+            assert store.homes([*ids, "arxiv:0000.00000"]) == [*expected, None]
+            _upsert(store, papers[::-1])  # each replaces itself where it is
+            assert [shard.stats().papers for shard in store.shards] == [SHARD, SHARD, 3]
+        assert sorted(db.glob(f"shards/*/{SEALED_HASHES}")) == sealed  # written again
 
 
 def test_a_sealed_shards_counts_follow_a_change_in_it(
