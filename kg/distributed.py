@@ -23,8 +23,9 @@ from typing import Any
 from kg.build import extract_records
 from kg.errors import InputError, UsageError
 from kg.extract import Extractor
-from kg.ingest import detect_format, expand_sources
+from kg.ingest import detect_format, expand_sources, met_before
 from kg.ingest.textio import GZIP_MAGIC
+from kg.keyindex import SeenKeys
 from kg.limits import Limits
 from kg.model import (
     Entity,
@@ -34,7 +35,6 @@ from kg.model import (
     Paper,
     PaperExtraction,
     Relation,
-    title_key,
 )
 
 PART_GLOB = "part-*.jsonl"
@@ -295,15 +295,10 @@ def load_partitions(out_dir: str | Path) -> Iterator[PaperExtraction]:
     parts = sorted(Path(out_dir).glob(PART_GLOB))
     if not parts:
         raise InputError(f"{out_dir}: no {PART_GLOB} files; run `kg extract --engine dask`")
-    seen_ids: set[str] = set()
-    seen_titles: set[int] = set()
+    seen = SeenKeys()
     for part in parts:
         with part.open(encoding="utf-8") as fh:
             for line in fh:
                 ex = extraction_from_json(json.loads(line))
-                tkey = hash(title_key(ex.paper.title))
-                if ex.paper.id in seen_ids or tkey in seen_titles:
-                    continue
-                seen_ids.add(ex.paper.id)
-                seen_titles.add(tkey)
-                yield ex
+                if not met_before(seen, ex.paper):
+                    yield ex

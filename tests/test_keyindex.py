@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.keyindex import MISSING, KeyIndex, key_hash, key_hashes
+from kg.keyindex import MISSING, KeyIndex, SeenKeys, key_hash, key_hashes
 
 Key = st.text(min_size=1, max_size=12)
 
@@ -40,3 +40,17 @@ def test_runs_stay_few_as_shards_are_added() -> None:
     found = index.find(key_hashes(["p0-0", "p63-99", "p31-50", "nowhere"]))
     assert found.tolist() == [0, 63, 31, MISSING]
     assert index.find(np.array([], dtype=np.uint64)).tolist() == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(Key, Key), max_size=80), st.integers(1, 8))
+def test_seen_keys_meet_pairs_as_two_sets_do(pairs: list[tuple[str, str]], recent: int) -> None:
+    """Settled every ``recent`` keys, so most answers come from the compact index."""
+    seen, ids, titles = SeenKeys(recent=recent), set(), set()
+    for paper_id, title in pairs:
+        expected = paper_id in ids or title in titles
+        if not expected:
+            ids.add(paper_id)
+            titles.add(title)
+        assert seen.met_before(f"id {paper_id}", f"title {title}") == expected
+    assert len(seen) == 2 * len(ids)

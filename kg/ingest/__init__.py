@@ -14,6 +14,7 @@ from typing import Protocol
 
 from kg.errors import InputError
 from kg.ingest.textio import read_head
+from kg.keyindex import SeenKeys
 from kg.model import Paper, title_key
 from kg.registry import Registry
 
@@ -111,14 +112,15 @@ def iter_papers(
 ) -> Iterator[Paper]:
     """All papers in ``sources``, each paper once (by id, then by normalised title)."""
     forced = READERS.get(fmt) if fmt else None
-    seen_ids: set[str] = set()
-    seen_titles: set[int] = set()
+    seen = SeenKeys()
     for path in expand_sources(sources):
         reader = forced or detect_format(path)
         for paper in reader.read(path, on_bad):
-            tkey = hash(title_key(paper.title))
-            if paper.id in seen_ids or tkey in seen_titles:
-                continue
-            seen_ids.add(paper.id)
-            seen_titles.add(tkey)
-            yield paper
+            if not met_before(seen, paper):
+                yield paper
+
+
+def met_before(seen: SeenKeys, paper: Paper) -> bool:
+    """Whether ``seen`` has met ``paper``'s id or normalised title; it has from now on.
+    The rule that makes the same paper from two sources one node."""
+    return seen.met_before(f"id {paper.id}", f"title {title_key(paper.title)}")
