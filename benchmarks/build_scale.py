@@ -275,9 +275,9 @@ def run(
         per_paper = b["seconds"] / n
         growth = f"{per_paper / previous:.2f}" if previous else "-"
         previous = per_paper
-        peer = ""
+        extra = ""  # shard fill times and the peer store's build, where there are any
         if len(fills) > 1:
-            peer = (
+            extra = (
                 f"{len(fills)} shards filled in {min(fills):.0f}-{max(fills):.0f} s each "
                 f"(first {fills[0]:.0f}, last {fills[-1]:.0f}); "
             )
@@ -289,12 +289,12 @@ def run(
             peer_per_paper = pb["seconds"] / n
             peer_growth = f"{peer_per_paper / peer_previous:.2f}" if peer_previous else "-"
             peer_previous = peer_per_paper
-            peer += f"{pb['seconds']:,.1f} s, {pb['peak_mb']:,.0f} MB, {peer_growth}; "
+            extra += f"{pb['seconds']:,.1f} s, {pb['peak_mb']:,.0f} MB, {peer_growth}; "
         lines.append(
             f"{n:>9,} {kg_rate:>9,.0f} {floor_rate:>8,.0f} {b['seconds']:>8,.1f} "
             f"{n / b['seconds']:>8,.0f} {b['peak_mb']:>8,.0f} {store_mb:>8,.0f} "
             f"{store_mb * 1024 / (n + 2 * INCREMENT):>8,.1f} {p50:>8,.1f} {p95:>8,.1f} "
-            f"{all_p50:>8,.0f} {all_p95:>8,.0f} {inc['seconds']:>5,.1f}/{inc2['seconds']:<4,.1f} {growth:>6}  {peer}{per_query}"
+            f"{all_p50:>8,.0f} {all_p95:>8,.0f} {inc['seconds']:>5,.1f}/{inc2['seconds']:<4,.1f} {growth:>6}  {extra}{per_query}"
         )
         print(lines[-1], flush=True)
         shutil.rmtree(db, ignore_errors=True)

@@ -32,7 +32,7 @@ import numpy as np
 from pyoxigraph import Quad
 
 from kg.errors import StoreError, UsageError
-from kg.keyindex import MISSING, KeyIndex, key_hashes
+from kg.keyindex import MISSING, Hashes, KeyIndex, key_hashes
 from kg.model import EntityKind, PaperExtraction
 from kg.store import merge
 from kg.store.base import PageRow, RankedRow, Stats, Table
@@ -193,12 +193,11 @@ class ShardedStore:
         index = self.shard_count - 1
         shard = self.shard(index)
         ids = sorted(set(shard.paper_ids()))
-        hashes = np.sort(key_hashes(ids))
         first = {e: label for e, label in shard.labels().items() if e not in self._labels}
         shard_dir = self._shard_dir(index)
         _write_atomically(shard_dir / FIRST_LABELS, json.dumps(first))
         self._write_counts(index, *self._count(index))
-        _write_atomically(shard_dir / SEALED_HASHES, hashes.astype("<u8").tobytes())
+        hashes = _write_hashes(shard_dir / SEALED_HASHES, ids)
         _write_atomically(shard_dir / SEALED, "".join(f"{i}\n" for i in ids))
         self._homes.add(hashes, index)
         self._labels.update(first)
@@ -222,9 +221,11 @@ class ShardedStore:
                 raw = (shard_dir / SEALED_HASHES).read_bytes()
                 hashes = np.frombuffer(raw, dtype="<u8").astype(np.uint64)
             except FileNotFoundError:  # sealed by a kg that kept only the id list
-                hashes = np.sort(key_hashes((shard_dir / SEALED).read_text("utf-8").split()))
-                if not self.read_only:
-                    _write_atomically(shard_dir / SEALED_HASHES, hashes.astype("<u8").tobytes())
+                ids = (shard_dir / SEALED).read_text("utf-8").split()
+                if self.read_only:
+                    hashes = key_hashes(ids)
+                else:
+                    hashes = _write_hashes(shard_dir / SEALED_HASHES, ids)
             labels = json.loads((shard_dir / FIRST_LABELS).read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise StoreError(f"{shard_dir}: unreadable shard list ({exc})") from None
@@ -393,6 +394,13 @@ def _env_shard_papers() -> int:
     if size < 1:
         raise UsageError(f"KG_SHARD_PAPERS must be at least 1, not {size}")
     return size
+
+
+def _write_hashes(path: Path, paper_ids: Sequence[str]) -> Hashes:
+    """Write the papers' sorted id hashes (``SEALED_HASHES``) and return them."""
+    hashes = np.sort(key_hashes(paper_ids))
+    _write_atomically(path, hashes.astype("<u8").tobytes())
+    return hashes
 
 
 def _write_atomically(path: Path, data: str | bytes) -> None:
