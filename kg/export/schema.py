@@ -32,6 +32,20 @@ ONTOLOGY_IRI = KG.rstrip("#")
 SHAPES_IRI = "https://w3id.org/kg-ml/shapes"
 RECORD_SCHEMA_ID = "https://w3id.org/kg-ml/schemas/paper-record.schema.json"
 URL_FIELDS = {RELATION_FIELD[Relation.RELEASES_CODE], RELATION_FIELD[Relation.LINKS_TO]}
+# One stated number of the guidelines' Results section; optional in a record.
+_NAME_OR_NULL = {"type": ["string", "null"]}
+RESULT_SCHEMA = {
+    "type": "object",
+    "required": ["method", "dataset", "metric", "value", "kind"],
+    "properties": {
+        "method": _NAME_OR_NULL,
+        "dataset": _NAME_OR_NULL,
+        "metric": _NAME_OR_NULL,
+        "value": {"type": "string", "minLength": 1},
+        "kind": {"enum": ["score", "improvement"]},
+    },
+    "additionalProperties": False,
+}
 FILES = ("kg.ttl", "kg.shacl.ttl", "paper-record.schema.json")
 
 
@@ -158,6 +172,8 @@ def record_schema() -> dict[str, Any]:
         items = {"type": "string", "minLength": 1} if field in URL_FIELDS else entity
         props[field] = {"type": "array", "items": items}
     props["releases_code"] = {"type": "boolean"}
+    required = list(props)
+    props["results"] = {"type": "array", "items": RESULT_SCHEMA}  # optional: gold carries it
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": RECORD_SCHEMA_ID,
@@ -165,7 +181,7 @@ def record_schema() -> dict[str, Any]:
         "description": "One paper per JSONL line: each entity is its canonical name or its "
         "surface forms (full form first); URLs are plain strings.",
         "type": "object",
-        "required": list(props),
+        "required": required,
         "properties": props,
         "additionalProperties": False,
     }

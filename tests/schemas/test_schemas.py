@@ -142,10 +142,15 @@ def test_record_schema_accepts_kg_output_and_gold_and_rejects_junk(seed_extracti
     validator = jsonschema.Draft202012Validator(schema)
     for ex in seed_extractions:
         validator.validate(to_record(ex))
-    for line in DEV_GOLD.read_text(encoding="utf-8").splitlines():
-        validator.validate(json.loads(line))
+    gold = [json.loads(line) for line in DEV_GOLD.read_text(encoding="utf-8").splitlines()]
+    for record in gold:
+        validator.validate(record)
+    assert any(record["results"] for record in gold)  # the field the schema must accept
     good = to_record(seed_extractions[0])
     junk = [{**good, "releases_code": "yes"}, {**good, "methods_used": [[]]},
             {**good, "code_urls": [["https://x"]]}, {**good, "extra": 1},
-            {k: v for k, v in good.items() if k != "tasks"}]
+            {k: v for k, v in good.items() if k != "tasks"},
+            {**good, "results": [{"value": "1.65", "kind": "score"}]},
+            {**good, "results": [{"method": None, "dataset": None, "metric": "FID",
+                                  "value": "1.65", "kind": "best"}]}]
     assert all(not validator.is_valid(record) for record in junk)
