@@ -44,11 +44,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate_corpus import write_corpus  # noqa: E402
-from kg.build import build  # noqa: E402
 from kg.ingest import iter_papers  # noqa: E402
+from kg.jobs.build import build  # noqa: E402
 from kg.query import QUERIES, run_named  # noqa: E402
+from kg.rdf.mapping import EVIDENCE_RECORD  # noqa: E402
 from kg.store import Store, open_store  # noqa: E402
-from kg.store.rdf_mapping import EVIDENCE_RECORD  # noqa: E402
 
 RATE_SAMPLE = 5_000  # abstracts timed for the per-core rate (the rate does not grow with N)
 QUERY_REPS = 5
@@ -172,7 +172,7 @@ def profile_store(corpus_path: Path, n: int, workdir: Path) -> list[str]:
     from pyoxigraph import Store as RocksStore
 
     from kg.extract import Extractor
-    from kg.store.oxigraph import OxigraphStore
+    from kg.rdf.store import OxigraphStore
 
     exs = list(Extractor().extract(islice(iter_papers([corpus_path]), 2 * n)))
     db = workdir / "db-profile"

@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kg import neo4j_server
-from kg.export.neo4j_csv import write_neo4j_csv
+from kg.jobs.transfer import load_store
 from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtraction, Relation
-from kg.store.neo4j import open_neo4j
-from kg.store.transfer import load_store
+from kg.neo4j import server as neo4j_server
+from kg.neo4j.admin_csv import write_neo4j_csv
+from kg.neo4j.store import Neo4jStore
 
 POOLS = {EntityKind.METHOD: 20_000, EntityKind.DATASET: 5_000, EntityKind.TASK: 3_000,
          EntityKind.METRIC: 300, EntityKind.URL: 10_000}
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                                 pagecache=args.pagecache, timeout=300)
     report["startup_s"] = handle.startup_s
     try:
-        with open_neo4j(uri=handle.uri) as store:
+        with Neo4jStore.open(uri=handle.uri) as store:
             began = time.monotonic()
             load_store(source, store, batch_size=args.batch_size)  # type: ignore[arg-type]
             seconds = time.monotonic() - began
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                                 pagecache=args.pagecache, timeout=300)
     try:
         began = time.monotonic()
-        with open_neo4j(uri=handle.uri) as store:  # applies the constraints
+        with Neo4jStore.open(uri=handle.uri) as store:  # applies the constraints
             report["neo4j_admin_import"]["constraints_seconds"] = round(  # type: ignore[index]
                 time.monotonic() - began, 1)
             report["same_graph"] = store.stats() == online_stats

@@ -22,8 +22,8 @@ import rdflib
 
 from kg.export import export
 from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtraction, Relation
+from kg.rdf.store import OxigraphStore
 from kg.store import open_store
-from kg.store.oxigraph import OxigraphStore
 
 EDGES = ((Relation.USES, EntityKind.METHOD), (Relation.EVALUATED_ON, EntityKind.DATASET),
          (Relation.ADDRESSES, EntityKind.TASK), (Relation.REPORTS_METRIC, EntityKind.METRIC))

@@ -1,6 +1,6 @@
 """Time from page load to a still, drawn network for a 2,000-node view, in headless Chromium.
 
-The graph is the seed graph cut to 2,000 nodes (``kg.graph.top_k``); when the seeds give
+The graph is the seed graph cut to 2,000 nodes (``kg.graph.networkx.top_k``); when the seeds give
 fewer, relabelled copies of the seed graph are added first, so the size is always the same.
 Two pages of it are loaded in the same browser, alternately, ``--repeat`` times:
 
@@ -37,7 +37,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from kg.extract import Extractor
-from kg.graph import to_networkx, top_k
+from kg.graph.networkx import to_networkx, top_k
 from kg.ingest import iter_papers
 from kg.viz import render
 from kg.viz.headless import headless_chromium

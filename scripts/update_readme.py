@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.cli_docs import reference_markdown  # noqa: E402
-from kg.diagram import mermaid  # noqa: E402
+from kg.cli.docs import reference_markdown  # noqa: E402
+from kg.viz.diagram import mermaid  # noqa: E402
 
 REGIONS = {
     "cli-reference": lambda: reference_markdown(),

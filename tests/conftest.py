@@ -9,7 +9,7 @@ import pytest
 from kg.extract import Extractor
 from kg.ingest import iter_papers
 from kg.model import Paper, PaperExtraction
-from kg.store.oxigraph import OxigraphStore
+from kg.rdf.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from kg import neo4j_server
-from kg.store.neo4j import Neo4jStore, open_neo4j
+from kg.neo4j import server as neo4j_server
+from kg.neo4j.store import Neo4jStore
 
 # Small enough for a 2-core CI machine; startup there can take tens of seconds.
 TEST_HEAP, TEST_PAGECACHE, START_TIMEOUT = "768m", "64m", 240.0
@@ -52,7 +52,7 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def neo4j_store(neo4j_uri: str) -> Iterator[Neo4jStore]:
     """An empty store on the session server; emptied again before each test."""
-    store = open_neo4j(uri=neo4j_uri)
+    store = Neo4jStore.open(uri=neo4j_uri)
     store.clear()
     try:
         yield store

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.cli_docs import commands, example, options
+from kg.cli.docs import commands, example, options
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

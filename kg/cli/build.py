@@ -26,9 +26,10 @@ from kg.cli.common import (
     report_skipped,
     resolver_for,
 )
+from kg.cli.output import print_stats, progress_bar
 from kg.errors import UsageError
-from kg.limits import Limits
-from kg.render import print_stats, progress_bar
+from kg.jobs.limits import Limits
+from kg.store import DEFAULT_STORE, STORES, Capability
 
 DEFAULT_LIMITS = Limits()
 
@@ -40,7 +41,7 @@ def build(
         typer.Argument(help="Files or directories of papers.", show_default=False),
     ] = None,
     db: Db = DEFAULT_DB,
-    store: StoreName = "oxigraph",
+    store: StoreName = DEFAULT_STORE,
     uri: Uri = None,
     database: Database = None,
     fmt: Fmt = None,
@@ -70,9 +71,9 @@ def build(
     Re-running is idempotent; only new or changed papers are extracted again.
     Example: kg build ../shared/seeds --db out/db
     """
-    from kg.build import build as run_build
-    from kg.build import store_extractions
     from kg.extract import Extractor
+    from kg.jobs.build import build as run_build
+    from kg.jobs.build import store_extractions
 
     if bool(sources) == (from_extracted is not None):
         raise UsageError("give paper sources or --from-extracted DIR (one of them)")
@@ -81,10 +82,10 @@ def build(
         max_abstract_chars=max_abstract_chars,
         max_title_chars=max_title_chars,
     )
-    created = store in EMBEDDED and not db.exists()
+    created = Capability.DIRECTORY in STORES.get(store).capabilities and not db.exists()
     opened = open_graph(store, db, base_iri=base_iri, uri=uri, database=database)
     if from_extracted is not None:
-        from kg.distributed import load_partitions
+        from kg.jobs.distributed import load_partitions
 
         with opened as graph, progress_bar("storing") as (_, step):
             n = store_extractions(load_partitions(from_extracted), graph, batch_size, step)
@@ -120,10 +121,6 @@ def build(
     )
     if report.stats:
         print_stats(report.stats)
-
-
-#: Stores that live in ``--db``: a failed first build of one removes the directory.
-EMBEDDED = ("oxigraph", "sharded")
 
 
 def _holds_no_papers(graph: Any) -> bool:
@@ -163,7 +160,7 @@ def extract(
     Example: kg extract ../shared/seeds -o pred.jsonl
     """
     if engine == "dask":
-        from kg.distributed import extract_dask
+        from kg.jobs.distributed import extract_dask
 
         parts = extract_dask(
             sources, out, scheduler=scheduler, workers=max(workers, 1), fmt=fmt, skip_bad=skip_bad
@@ -172,8 +169,8 @@ def extract(
         return
     if engine != "local":
         raise UsageError(f"--engine is local or dask, not {engine!r}")
-    from kg.build import extract_records
     from kg.extract import Extractor, to_record
+    from kg.jobs.build import extract_records
 
     extractor = Extractor(resolver=resolver_for(aliases))
     records = extract_records(
@@ -248,6 +245,6 @@ def run(pipeline: Annotated[Path, typer.Argument(help="Pipeline file (TOML).")])
 
     Example: kg run pipelines/daily_papers.toml
     """
-    from kg.pipeline import load_pipeline, run_pipeline
+    from kg.jobs.pipeline import load_pipeline, run_pipeline
 
     run_pipeline(load_pipeline(pipeline), echo=print)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from kg.errors import KgError, UsageError
+from kg.store import Store, open_speaking, open_store
 
 app = typer.Typer(
     name="kg",
@@ -30,9 +31,9 @@ StoreName = Annotated[
     str,
     typer.Option(
         "--store",
-        help="Store backend: oxigraph (default; opens either layout), sharded (build a "
+        help="Store backend: oxigraph (embedded, opens either layout), sharded (build a "
         "new oxigraph store in shards of KG_SHARD_PAPERS papers, for millions), neo4j, "
-        "or memory (nothing kept).",
+        "memory (nothing kept), or one a plug-in registers.",
     ),
 ]
 Fmt = Annotated[
@@ -79,12 +80,15 @@ def open_graph(
     base_iri: str | None = None,
     uri: str | None = None,
     database: str | None = None,
-) -> Any:
-    from kg.store import open_store
-
-    return open_store(
-        store, path=db, read_only=read_only, base_iri=base_iri, uri=uri, database=database
-    )
+    language: str | None = None,
+) -> Store:
+    """Open ``store`` with the options every command shares; with ``language``, only a
+    store that runs raw queries in it."""
+    options = {"path": db, "read_only": read_only, "base_iri": base_iri}
+    options |= {"uri": uri, "database": database}
+    if language is not None:
+        return open_speaking(language, store, **options)
+    return open_store(store, **options)
 
 
 def resolver_for(aliases: list[Path] | None) -> Any:

@@ -20,7 +20,8 @@ from kg.cli.common import (
     focus_args,
     open_graph,
 )
-from kg.render import print_stats, progress_bar
+from kg.cli.output import print_stats, progress_bar
+from kg.store import DEFAULT_SERVER, DEFAULT_STORE
 
 
 @app.command()
@@ -29,7 +30,7 @@ def view(
         "graph.html"
     ),
     db: Db = DEFAULT_DB,
-    store: StoreName = "oxigraph",
+    store: StoreName = DEFAULT_STORE,
     uri: Uri = None,
     database: Database = None,
     query: QueryName = None,
@@ -82,7 +83,7 @@ def export_cmd(
         Path, typer.Option("-o", "--out", help="File to write (a directory for csv).")
     ] = Path("graph.ttl"),
     db: Db = DEFAULT_DB,
-    store: StoreName = "oxigraph",
+    store: StoreName = DEFAULT_STORE,
     uri: Uri = None,
     database: Database = None,
     query: QueryName = None,
@@ -108,7 +109,7 @@ def export_cmd(
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="kg RDF (Turtle, N-Triples, N-Quads, TriG).")],
     db: Db = DEFAULT_DB,
-    store: StoreName = "oxigraph",
+    store: StoreName = DEFAULT_STORE,
     uri: Uri = None,
     database: Database = None,
 ) -> None:
@@ -116,7 +117,7 @@ def import_cmd(
 
     Example: kg import graph.ttl --db other/db
     """
-    from kg.export.rdf_import import import_rdf
+    from kg.rdf.parse import import_rdf
 
     with open_graph(store, db, uri=uri, database=database) as graph:
         print(f"{import_rdf(graph, file)} papers imported from {file}")
@@ -125,7 +126,7 @@ def import_cmd(
 @app.command()
 def load(
     source: Annotated[Path, typer.Option("--from", help="Embedded store to copy from.")],
-    store: StoreName = "neo4j",
+    store: StoreName = DEFAULT_SERVER,
     db: Db = DEFAULT_DB,
     uri: Uri = None,
     database: Database = None,
@@ -135,10 +136,10 @@ def load(
 
     Example: kg load --from out/db --store neo4j
     """
-    from kg.store.transfer import load_store
+    from kg.jobs.transfer import load_store
 
     with (
-        open_graph("oxigraph", source, read_only=True) as src,
+        open_graph(DEFAULT_STORE, source, read_only=True) as src,
         open_graph(store, db, uri=uri, database=database) as dst,
         progress_bar("loading") as (total, step),
     ):
@@ -159,7 +160,7 @@ def schemas(
 
     Example: kg schemas --check
     """
-    from kg.export.schema import stale_schemas, write_schemas
+    from kg.rdf.schema import stale_schemas, write_schemas
 
     if check:
         stale = stale_schemas(out)

@@ -36,7 +36,7 @@ def neo4j_start(
 
     Example: kg neo4j start --bolt-port 7687
     """
-    from kg import neo4j_server
+    from kg.neo4j import server as neo4j_server
 
     neo4j_server.ensure_jars()
     auth = ("neo4j", password) if password else None
@@ -52,7 +52,7 @@ def neo4j_stop(home: Home = DEFAULT_NEO4J_HOME) -> None:
 
     Example: kg neo4j stop
     """
-    from kg import neo4j_server
+    from kg.neo4j import server as neo4j_server
 
     print("stopped" if neo4j_server.stop(home) else "not running")
 
@@ -63,7 +63,7 @@ def neo4j_status(home: Home = DEFAULT_NEO4J_HOME) -> None:
 
     Example: kg neo4j status
     """
-    from kg import neo4j_server
+    from kg.neo4j import server as neo4j_server
 
     state = neo4j_server.status(home)
     print(f"running at {state.uri} (pid {state.pid})" if state.running else "not running")

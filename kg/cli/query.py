@@ -19,7 +19,8 @@ from kg.cli.common import (
     open_graph,
     parse_params,
 )
-from kg.render import OutputFormat, print_stats, print_table
+from kg.cli.output import OutputFormat, print_stats, print_table
+from kg.store import DEFAULT_SERVER, DEFAULT_STORE
 
 
 @app.command()
@@ -29,7 +30,7 @@ def query(
         list[str] | None, typer.Argument(help="Its arguments, e.g. a dataset.", show_default=False)
     ] = None,
     db: Db = DEFAULT_DB,
-    store: StoreName = "oxigraph",
+    store: StoreName = DEFAULT_STORE,
     uri: Uri = None,
     database: Database = None,
     with_code: Annotated[bool, typer.Option("--with-code", help="Only papers with code.")] = False,
@@ -74,6 +75,7 @@ def queries() -> None:
 def sparql(
     text: Annotated[str, typer.Argument(help="A SPARQL SELECT/ASK/CONSTRUCT query.")],
     db: Db = DEFAULT_DB,
+    store: StoreName = DEFAULT_STORE,
     param: Params = None,
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, json or csv.")
@@ -87,15 +89,16 @@ def sparql(
 
     Example: kg sparql 'SELECT ?t WHERE { ?p dcterms:title ?t } LIMIT 3'
     """
-    with open_graph("oxigraph", db, read_only=True) as graph:
+    with open_graph(store, db, read_only=True, language="sparql") as graph:
         print_table(graph.query(text, parse_params(param)), output)
-        if (shards := getattr(graph, "shard_count", 1)) > 1:
-            print(f"ran on each of {shards} shards; rows concatenated", file=sys.stderr)
+        if graph.parts > 1:
+            print(f"ran on each of {graph.parts} shards; rows concatenated", file=sys.stderr)
 
 
 @app.command()
 def cypher(
     text: Annotated[str, typer.Argument(help="A Cypher query.")],
+    store: StoreName = DEFAULT_SERVER,
     uri: Uri = None,
     database: Database = None,
     param: Params = None,
@@ -107,13 +110,16 @@ def cypher(
 
     Example: kg cypher 'MATCH (p:Paper)-[:EVALUATED_ON]->(d:Dataset {name: $d}) RETURN p.title' --param d=ImageNet
     """
-    with open_graph("neo4j", DEFAULT_DB, uri=uri, database=database) as graph:
+    with open_graph(store, DEFAULT_DB, uri=uri, database=database, language="cypher") as graph:
         print_table(graph.query(text, parse_params(param)), output)
 
 
 @app.command()
 def stats(
-    db: Db = DEFAULT_DB, store: StoreName = "oxigraph", uri: Uri = None, database: Database = None
+    db: Db = DEFAULT_DB,
+    store: StoreName = DEFAULT_STORE,
+    uri: Uri = None,
+    database: Database = None,
 ) -> None:
     """Count papers, entities by kind and edges by type.
 
@@ -128,7 +134,7 @@ def why(
     paper: Annotated[str, typer.Argument(help="Paper id or exact title.")],
     entity: Annotated[str, typer.Argument(help="Entity name.")],
     db: Db = DEFAULT_DB,
-    store: StoreName = "oxigraph",
+    store: StoreName = DEFAULT_STORE,
     uri: Uri = None,
     database: Database = None,
 ) -> None:

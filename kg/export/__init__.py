@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg.errors import UsageError
-from kg.export.rdf import Selection
 from kg.model import EntityKind
 from kg.query import run_named
+from kg.rdf.formats import Selection
+from kg.rdf.vocab import KIND_CLASS
 from kg.registry import Registry
-from kg.vocab import KIND_CLASS
+from kg.store.base import Store
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,13 @@ class ExportFormat:
 
 EXPORTERS: Registry[ExportFormat] = Registry("exporter")
 for _fmt in (
-    ExportFormat("turtle", "kg.export.rdf:write_turtle", "quads", ".ttl"),
-    ExportFormat("ntriples", "kg.export.rdf:write_ntriples", "quads", ".nt"),
-    ExportFormat("nquads", "kg.export.rdf:write_nquads", "quads", ".nq"),
-    ExportFormat("trig", "kg.export.rdf:write_trig", "quads", ".trig"),
-    ExportFormat("jsonld", "kg.export.rdf:write_jsonld", "quads", ".jsonld"),
-    ExportFormat("graphml", "kg.export.graphml:write_graphml", "extractions", ".graphml"),
-    ExportFormat("csv", "kg.export.neo4j_csv:write_neo4j_csv", "extractions", "", directory=True),
+    ExportFormat("turtle", "kg.rdf.formats:write_turtle", "quads", ".ttl"),
+    ExportFormat("ntriples", "kg.rdf.formats:write_ntriples", "quads", ".nt"),
+    ExportFormat("nquads", "kg.rdf.formats:write_nquads", "quads", ".nq"),
+    ExportFormat("trig", "kg.rdf.formats:write_trig", "quads", ".trig"),
+    ExportFormat("jsonld", "kg.rdf.formats:write_jsonld", "quads", ".jsonld"),
+    ExportFormat("graphml", "kg.graph.graphml:write_graphml", "extractions", ".graphml"),
+    ExportFormat("csv", "kg.neo4j.admin_csv:write_neo4j_csv", "extractions", "", directory=True),
 ):
     EXPORTERS.register(_fmt.name, _fmt)
 
@@ -58,7 +59,7 @@ def _papers_of_entity(language: str, kind: EntityKind) -> str:
     return f"MATCH (p:Paper)-->(e:{kind.value} {{name: $name}}) RETURN DISTINCT p.id AS id"
 
 
-def papers_for_query(store: Any, name: str, args: dict[str, Any] | None = None) -> list[str]:
+def papers_for_query(store: Store, name: str, args: dict[str, Any] | None = None) -> list[str]:
     """Paper ids behind a named query's answer: its ``paper`` column, or else the papers
     that link to the entities it names (a ``method``/``dataset``/… column)."""
     table = run_named(store, name, args or {})
@@ -80,7 +81,7 @@ def papers_for_query(store: Any, name: str, args: dict[str, Any] | None = None) 
 
 
 def export(
-    store: Any,
+    store: Store,
     fmt: str,
     out: Path | BinaryIO,
     query: str | None = None,
@@ -98,11 +99,8 @@ def export(
     writer = spec.load()
     if spec.directory and not isinstance(out, (str, Path)):
         raise UsageError(f"format {fmt!r} writes a directory of files: give a directory path")
-    if spec.source == "quads":
-        return int(writer(sel, out))
-    result = writer(sel.extractions(), out)
-    rows = getattr(result, "rows", result)
-    return int(rows() if callable(rows) else rows)
+    # every writer's result converts to the number of records it wrote
+    return int(writer(sel if spec.source == "quads" else sel.extractions(), out))
 
 
 __all__ = ["EXPORTERS", "ExportFormat", "Selection", "export", "papers_for_query"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -11,7 +10,6 @@ from kg.query.named import ALL, NamedQuery
 from kg.registry import Registry
 from kg.resolve import Resolver
 from kg.store.base import Store, Table
-from kg.store.pages import PaperList
 
 QUERIES: Registry[NamedQuery] = Registry("query")
 for _query in ALL:
@@ -63,7 +61,7 @@ def run_named(
     query = QUERIES.get(name)
     params = bind_params(query, args or {}, resolver)
     limit = params.pop("limit", None) or None
-    if (ready := _stored_answer(store, query, params, limit)) is not None:
+    if (ready := store.answer(query, params, limit)) is not None:
         return ready
     text = query.text(store.query_language)
     table = store.query(text, params)
@@ -75,26 +73,6 @@ def run_named(
     for column, descending in reversed(query.order):  # stable sorts, last key first
         rows.sort(key=itemgetter(columns.index(column)), reverse=descending)
     return Table(columns, rows[:limit] if limit is not None else rows)
-
-
-def _stored_answer(
-    store: Store, query: NamedQuery, params: dict[str, Any], limit: int | None
-) -> Table | None:
-    """The answer from a kind's ranking, a paper list's page or an entity's pair counts,
-    if the store keeps it."""
-    rows: Sequence[tuple[Any, ...]] | None = None
-    entity = next((params[p.name] for p in query.params if p.entity is not None), None)
-    if query.paired is not None and entity is not None:
-        rows = store.paired(query.paired, entity, limit)
-    elif query.ranked is not None:
-        rows = store.ranked(query.ranked, limit)
-    elif query.paged is not None:
-        with_code = query.paged.with_code or bool(params.get("with_code"))
-        rows = store.first_page(PaperList(query.paged.relation, with_code), entity, limit)
-    if rows is None:
-        return None
-    width = len(query.stored_columns)
-    return Table(list(query.stored_columns), [tuple(row[:width]) for row in rows])
 
 
 __all__ = ["QUERIES", "NamedQuery", "bind_params", "run_named"]

@@ -8,25 +8,17 @@ those columns. Rows are sorted (``order``) and cut to ``limit`` by kg, not in ei
 text: pyoxigraph's ORDER BY costs about 2 µs a comparison (half a second for 18k rows,
 against milliseconds for Python's sort), and one sort gives every store the same order.
 The SPARQL top-* texts read the embedded store's running paper counts per entity
-(``kg.store.tally``) instead of scanning every edge; a test holds them to Cypher's counts.
-Up to ``RANKED`` rows they come from the kind's ranking (``ranked``, ``Store.ranked``):
-the same answer from a few hundred entities instead of every one. Likewise the paper
-lists (``paged``) answer up to ``kg.store.pages.PAGE`` rows from the first page the
-embedded store keeps of each list, and the questions that count entities against one
-entity (``paired``) answer from its pair counts (``kg.store.pairs``) at any length. Tests
-hold all three to the full answers. Every count is one row per entity, in both languages:
-two entities that share a label stay two rows.
+(``kg.rdf.tally``) instead of scanning every edge; a test holds them to Cypher's counts.
+A store may also answer a question from what it keeps ready (``Store.answer``; the
+embedded stores' index, ``kg.rdf.answers``). Every count is one row per entity, in both
+languages: two entities that share a label stay two rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.model import EntityKind, Relation
-from kg.store.pages import PaperList
-from kg.store.pairs import DATASETS_FOR as DATASETS_FOR_PAIRS
-from kg.store.pairs import METHODS_ON as METHODS_ON_PAIRS
-from kg.store.pairs import Pairing
+from kg.model import EntityKind
 
 
 @dataclass(frozen=True)
@@ -48,15 +40,6 @@ class NamedQuery:
     params: tuple[Param, ...] = field(default_factory=tuple)
     #: (column, descending) pairs: answers are sorted by kg, alike for every store
     order: tuple[tuple[str, bool], ...] = ()
-    #: the entity kind a store may answer from its ranking (``Store.ranked``)
-    ranked: EntityKind | None = None
-    #: the paper list a store may answer from its first page (``Store.first_page``)
-    paged: PaperList | None = None
-    #: the pair counts a store may answer from, at any limit (``Store.paired``)
-    paired: Pairing | None = None
-    #: names of the leading fields of ``kg.store.base.RankedRow`` or ``PageRow`` that
-    #: make the answer when it comes from a ranking, a page or pair counts
-    stored_columns: tuple[str, ...] = ()
 
     def text(self, language: str) -> str:
         """The query text for a store's language."""
@@ -92,8 +75,6 @@ WITH p, min(c.name) AS code
 WHERE NOT $with_code OR code IS NOT NULL
 RETURN p.id AS paper, p.title AS title, code""",
     order=BY_TITLE,
-    paged=PaperList(Relation.EVALUATED_ON, with_code=False),
-    stored_columns=("paper", "title", "code"),
 )
 
 METHODS_ON = NamedQuery(
@@ -114,8 +95,6 @@ MATCH (p)-[:PROPOSES|USES]->(m:Method)
 WITH m, count(DISTINCT p) AS papers
 RETURN m.name AS method, papers""",
     order=(("papers", True), ("method", False)),
-    paired=METHODS_ON_PAIRS,
-    stored_columns=("method", "papers"),
 )
 
 DATASETS_FOR = NamedQuery(
@@ -136,8 +115,6 @@ MATCH (p)-[:EVALUATED_ON|USES_DATASET|INTRODUCES]->(d:Dataset)
 WITH d, count(DISTINCT p) AS papers
 RETURN d.name AS dataset, papers""",
     order=(("papers", True), ("dataset", False)),
-    paired=DATASETS_FOR_PAIRS,
-    stored_columns=("dataset", "papers"),
 )
 
 PAPERS_WITH_CODE = NamedQuery(
@@ -155,8 +132,6 @@ GROUP BY ?paper ?title""",
 MATCH (p:Paper)-[:RELEASES_CODE]->(c:CodeRepository)
 RETURN p.id AS paper, p.title AS title, min(c.name) AS code""",
     order=BY_TITLE,
-    paged=PaperList(None, with_code=True),
-    stored_columns=("paper", "title", "code"),
 )
 
 TOP_DATASETS = NamedQuery(
@@ -167,8 +142,6 @@ TOP_DATASETS = NamedQuery(
 SELECT ?dataset ?papers WHERE {
   ?d a kg:Dataset ; kg:paperCount ?papers ; skos:prefLabel ?dataset .
 }""",
-    ranked=EntityKind.DATASET,
-    stored_columns=("dataset", "papers"),
     cypher="""
 MATCH (p:Paper)-[:EVALUATED_ON|USES_DATASET|INTRODUCES]->(d:Dataset)
 WITH d, count(DISTINCT p) AS papers
@@ -184,8 +157,6 @@ TOP_METHODS = NamedQuery(
 SELECT ?method ?papers WHERE {
   ?m a kg:Method ; kg:paperCount ?papers ; skos:prefLabel ?method .
 }""",
-    ranked=EntityKind.METHOD,
-    stored_columns=("method", "papers"),
     cypher="""
 MATCH (p:Paper)-[:PROPOSES|USES]->(m:Method)
 WITH m, count(DISTINCT p) AS papers
@@ -207,8 +178,6 @@ SELECT ?paper ?title ?task WHERE {
 MATCH (p:Paper)-[:ADDRESSES]->(:Task {key: $task})
 RETURN p.id AS paper, p.title AS title""",
     order=BY_TITLE,
-    paged=PaperList(Relation.ADDRESSES, with_code=False),
-    stored_columns=("paper", "title"),
 )
 
 ALL: tuple[NamedQuery, ...] = (

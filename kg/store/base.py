@@ -1,14 +1,24 @@
-"""The one small interface every store backend implements."""
+"""The store contract: what every backend implements, and what it may declare it can do.
+
+A backend subclasses ``Store``, implements the abstract methods, and registers the class
+in ``kg.store.STORES``. What only some backends can do is declared, never probed for:
+``capabilities`` names it, ``answer`` is the one hook through which a store may answer a
+named question from data it keeps ready (an index), and ``parts`` says over how many
+independent parts a raw query runs.
+"""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Self
 
-from kg.model import EntityKind, PaperExtraction
-from kg.store.pages import PaperList
-from kg.store.pairs import Pairing
+from kg.model import PaperExtraction
+
+if TYPE_CHECKING:
+    from kg.query.named import NamedQuery
 
 
 @dataclass
@@ -44,48 +54,72 @@ class Stats:
     edges: dict[str, int]
 
 
-class Store(Protocol):
+class Capability(StrEnum):
+    """What a backend can do beyond the contract's methods."""
+
+    #: streams its graph as RDF quads (``quads()``), so exports need not rebuild them
+    QUADS = "quads"
+    #: lives in a ``--db`` directory, which a failed first build removes again
+    DIRECTORY = "directory"
+
+
+class Store(ABC):
     """A graph store: upserts papers with their edges, answers named and raw queries.
 
     ``upsert`` replaces everything known about each paper in the batch, so re-running a
     build gives the same graph and a crash leaves whole papers or none of them.
     """
 
-    name: str
-    query_language: str  # "sparql" or "cypher": which text of a NamedQuery it runs
+    name: ClassVar[str]
+    #: "sparql" or "cypher": which text of a NamedQuery the store runs
+    query_language: ClassVar[str]
+    capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    #: the base IRI of the store's instances, where it keeps one (RDF stores)
+    base: str | None = None
 
+    @classmethod
+    @abstractmethod
+    def open(cls, **options: Any) -> Store:
+        """Open from keyword options; each backend takes its own (``path``, ``uri``, …)
+        and ignores the others, so one set of CLI options opens any store."""
+
+    @abstractmethod
     def upsert(self, batch: Sequence[PaperExtraction]) -> None: ...
 
-    def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]: ...
+    @abstractmethod
+    def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]:
+        """Stored content hash per paper id, for the ids the store holds."""
 
-    def extractions(self, paper_ids: Iterable[str] | None = None) -> Iterator[PaperExtraction]: ...
+    @abstractmethod
+    def extractions(self, paper_ids: Iterable[str] | None = None) -> Iterator[PaperExtraction]:
+        """Papers as stored (every paper when ``paper_ids`` is None)."""
 
-    def query(self, text: str, params: dict[str, Any]) -> Table: ...
+    @abstractmethod
+    def query(self, text: str, params: dict[str, Any] | None = None) -> Table:
+        """Run a query in ``query_language``; ``params`` are bound, never spliced."""
 
+    @abstractmethod
     def stats(self) -> Stats: ...
 
-    def first_page(
-        self, paper_list: PaperList, entity_key: str | None, limit: int | None
-    ) -> list[PageRow] | None:
-        """The first ``limit`` rows of a paper list by title, where the store keeps them
-        (kg.store.pages); None to have the list's full query answer instead."""
-        ...
-
-    def ranked(self, kind: EntityKind, limit: int | None) -> list[RankedRow] | None:
-        """The ``limit`` entities of ``kind`` with the most papers (ties by name), where
-        the store keeps a ranking (kg.store.tally); None to have the full query answer."""
-        ...
-
-    def paired(
-        self, pairing: Pairing, entity_key: str, limit: int | None
-    ) -> list[RankedRow] | None:
-        """Entities counted against one (methods on a dataset, datasets for a method) by
-        papers, ties by name, where the store keeps the counts (kg.store.pairs); None to
-        have the full query answer."""
-        ...
-
+    @abstractmethod
     def close(self) -> None: ...
 
-    def __enter__(self) -> Store: ...
+    def answer(self, query: NamedQuery, params: dict[str, Any], limit: int | None) -> Table | None:
+        """The answer to a named question from what the store keeps ready, in the
+        question's order and cut to ``limit``; None to have its query text run."""
+        return None
 
-    def __exit__(self, *exc: object) -> None: ...
+    def flush(self) -> None:
+        """Make what was upserted durable now (stores that write through do nothing)."""
+        return None
+
+    @property
+    def parts(self) -> int:
+        """Independent parts a raw query runs on, rows concatenated (1: the whole)."""
+        return 1
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

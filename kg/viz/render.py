@@ -26,7 +26,7 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
-from kg.graph import PAPER, top_k
+from kg.graph.networkx import PAPER, top_k
 from kg.model import EntityKind, Relation
 
 #: Node kind → (vis shape, colour, legend glyph). Shapes draw the label outside, so

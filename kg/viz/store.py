@@ -8,7 +8,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import UsageError
-from kg.graph import PAPER, neighbourhood, to_networkx
+from kg.graph.networkx import PAPER, neighbourhood, to_networkx
 from kg.model import EntityKind
 from kg.query import run_named
 from kg.resolve import Resolver

@@ -265,7 +265,7 @@ def test_unreachable_neo4j_is_one_line_exit_3() -> None:
 
 @pytest.mark.slow
 def test_neo4j_start_status_stop(tmp_path: Path) -> None:
-    from kg.neo4j_server import free_port
+    from kg.neo4j.server import free_port
     from tests.neo4j_fixture import require_java
 
     require_java()

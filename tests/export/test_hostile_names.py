@@ -7,12 +7,12 @@ import pytest
 import rdflib
 
 from kg.export import export
-from kg.export.rdf_import import import_rdf
 from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtraction, Relation
 from kg.query import run_named
+from kg.rdf.parse import import_rdf
+from kg.rdf.store import OxigraphStore
+from kg.rdf.vocab import entity_iri
 from kg.resolve import Resolver
-from kg.store.oxigraph import OxigraphStore
-from kg.vocab import entity_iri
 
 HOSTILE = [
     'He said "hi" and \'bye\'',

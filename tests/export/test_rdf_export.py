@@ -13,10 +13,10 @@ from rdflib.compare import isomorphic
 
 from kg.errors import InputError, UsageError
 from kg.export import EXPORTERS, export, papers_for_query
-from kg.export.rdf_import import import_rdf
 from kg.query import run_named
-from kg.store.oxigraph import OxigraphStore
-from kg.vocab import KG
+from kg.rdf.parse import import_rdf
+from kg.rdf.store import OxigraphStore
+from kg.rdf.vocab import KG
 
 QUAD_FORMATS = {"nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}
 

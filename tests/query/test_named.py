@@ -6,7 +6,7 @@ import pytest
 
 from kg.errors import UsageError
 from kg.query import QUERIES, run_named
-from kg.store.oxigraph import OxigraphStore
+from kg.rdf.store import OxigraphStore
 from tests.graph_factory import SMALL_GRAPH
 
 

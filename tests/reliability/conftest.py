@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.model import Paper
-from kg.store.oxigraph import OxigraphStore
+from kg.rdf.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_PAPERS = 5

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.store.oxigraph import OxigraphStore
+from kg.rdf.store import OxigraphStore
 from tests.reliability.conftest import ROOT, assert_one_line_error, kg, snapshot, write_jsonl
 
 pytestmark = pytest.mark.slow

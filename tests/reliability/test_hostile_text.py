@@ -10,8 +10,8 @@ import pytest
 
 from kg.model import EntityKind, Evidence, Mention, Paper, PaperExtraction, Relation
 from kg.query import run_named
+from kg.rdf.store import OxigraphStore
 from kg.resolve import Resolver
-from kg.store.oxigraph import OxigraphStore
 from tests.reliability.conftest import kg, paper_count, write_jsonl
 
 HOSTILE = [

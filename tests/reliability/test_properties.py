@@ -15,15 +15,15 @@ from pyoxigraph import NamedNode
 
 from kg.extract.urls import CODE_HOSTS, TRAILING, canonical_url, find_urls
 from kg.model import EntityKind
-from kg.resolve import Resolver
-from kg.resolve.normalize import name_key, url_key
-from kg.vocab import (
+from kg.rdf.vocab import (
     DEFAULT_BASE_IRI,
     entity_iri,
     extractor_iri,
     graph_iri,
     paper_iri,
 )
+from kg.resolve import Resolver
+from kg.resolve.normalize import name_key, url_key
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

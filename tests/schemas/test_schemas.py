@@ -12,11 +12,11 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, SH, URIRef
 
 from kg.export import export
-from kg.export.schema import stale_schemas
 from kg.extract import to_record
 from kg.model import EntityKind
-from kg.store import rdf_mapping
-from kg.vocab import KG
+from kg.rdf import mapping as rdf_mapping
+from kg.rdf.schema import stale_schemas
+from kg.rdf.vocab import KG
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 DEV_GOLD = SCHEMAS.parents[1] / "shared" / "eval" / "dev.jsonl"
@@ -49,7 +49,7 @@ def seed_graph(tmp_path_factory: pytest.TempPathFactory, seed_store) -> rdflib.G
 
 
 def test_generated_files_are_up_to_date():
-    assert stale_schemas(SCHEMAS) == [], "run: python -c 'from kg.export.schema import " \
+    assert stale_schemas(SCHEMAS) == [], "run: python -c 'from kg.rdf.schema import " \
                                          "write_schemas; write_schemas(\"schemas\")'"
 
 

@@ -13,7 +13,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from kg.graph import to_networkx
+from kg.graph.networkx import to_networkx
 from kg.model import Evidence, Mention, Paper, PaperExtraction, Relation
 from kg.resolve import Resolver
 from kg.viz import render

@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.graph import to_networkx
+from kg.graph.networkx import to_networkx
 from kg.model import Evidence, Mention, Paper, PaperExtraction, Relation
 from kg.resolve import Resolver
 from kg.viz import render, show

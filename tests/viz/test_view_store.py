@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from kg.errors import UsageError
-from kg.graph import to_networkx
+from kg.graph.networkx import to_networkx
 from kg.model import paper_id
-from kg.store.oxigraph import OxigraphStore
+from kg.rdf.store import OxigraphStore
 from kg.viz import view_store
 from tests.graph_factory import SMALL_GRAPH
 

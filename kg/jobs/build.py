@@ -1,0 +1,189 @@
+"""``build``: sources → papers → extraction → store, streaming in bounded batches.
+
+Two passes over the input: the first only reads (cheap) so that bad input is reported
+before anything is written and the progress bar knows its total; the second extracts and
+upserts batch by batch, skipping papers whose content hash the store already has.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import TypeVar
+
+from kg.errors import InputError
+from kg.extract import Extractor
+from kg.extract.parallel import extract_parallel
+from kg.ingest import BadRecordHandler, SkipCounter, iter_papers, raise_bad
+from kg.jobs.limits import Limits
+from kg.model import Paper, PaperExtraction, extraction_hash
+from kg.store.base import Stats, Store
+
+ProgressCallback = Callable[[int], None]
+T = TypeVar("T")
+
+
+@dataclass
+class BuildReport:
+    papers_read: int = 0
+    papers_written: int = 0
+    papers_unchanged: int = 0
+    skipped: list[InputError] = field(default_factory=list)
+    stats: Stats | None = None
+
+
+#: Lone UTF-16 surrogates: JSON escapes like "\ud800" decode to them, and no store can
+#: encode them (they used to crash the build half-way with an internal error).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TEXT_FIELDS = ("id", "title", "abstract", "date", "source", "arxiv_id", "doi", "url")
+
+
+def _invalid_text_field(paper: Paper) -> str | None:
+    """The first field of ``paper`` holding a lone surrogate, if any."""
+    for name in _TEXT_FIELDS:
+        value = getattr(paper, name)
+        if value and not value.isascii() and _SURROGATE.search(value):
+            return name
+    return next(("authors" for a in paper.authors if _SURROGATE.search(a)), None)
+
+
+def checked_papers(
+    sources: Sequence[str | Path], fmt: str | None, limits: Limits, on_bad: BadRecordHandler
+) -> Iterator[Paper]:
+    """Papers from ``sources`` that are within ``limits``; others go to ``on_bad``."""
+    for paper in iter_papers(sources, fmt, on_bad):
+        bad_field = _invalid_text_field(paper)
+        if bad_field:
+            on_bad(
+                InputError(
+                    f"{ascii(paper.source)[1:-1]}: {bad_field} is not valid Unicode (a lone "
+                    "surrogate such as a \\ud800 escape); fix or drop that record"
+                )
+            )
+        elif len(paper.title) > limits.max_title_chars:
+            on_bad(
+                InputError(
+                    f"{paper.source}: title has {len(paper.title):,} characters, over "
+                    f"the limit of {limits.max_title_chars:,} (--max-title-chars)"
+                )
+            )
+        elif len(paper.abstract) > limits.max_abstract_chars:
+            on_bad(
+                InputError(
+                    f"{paper.source}: abstract has {len(paper.abstract):,} characters, "
+                    f"over the limit of {limits.max_abstract_chars:,} "
+                    "(--max-abstract-chars)"
+                )
+            )
+        else:
+            yield paper
+
+
+def scan(
+    sources: Sequence[str | Path],
+    fmt: str | None = None,
+    limits: Limits = Limits(),
+    skip_bad: bool = False,
+) -> tuple[int, list[InputError]]:
+    """Read everything once without storing: (papers found, bad records skipped).
+
+    Without ``skip_bad`` the first bad record raises, so a build fails before writing.
+    """
+    counter = SkipCounter()
+    n = sum(1 for _ in checked_papers(sources, fmt, limits, counter if skip_bad else raise_bad))
+    if n == 0:
+        skipped = f" ({len(counter.errors)} bad record(s) skipped)" if counter.errors else ""
+        raise InputError(f"no papers found in {', '.join(map(str, sources))}{skipped}")
+    return n, counter.errors
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def build(
+    sources: Sequence[str | Path],
+    store: Store,
+    *,
+    fmt: str | None = None,
+    extractor: Extractor | None = None,
+    limits: Limits = Limits(),
+    skip_bad: bool = False,
+    progress: ProgressCallback | None = None,
+    on_total: Callable[[int], None] | None = None,
+    workers: int = 1,
+) -> BuildReport:
+    """Ingest, extract and upsert; idempotent, and incremental by content hash."""
+    total, skipped = scan(sources, fmt, limits, skip_bad)
+    if on_total:
+        on_total(total)
+    extractor = extractor or Extractor()
+    report = BuildReport(papers_read=total, skipped=skipped)
+
+    def changed_papers() -> Iterator[Paper]:
+        papers = checked_papers(sources, fmt, limits, SkipCounter())
+        rules = extractor.fingerprint
+        for batch in batched(papers, limits.batch_size):
+            known = store.content_hashes([p.id for p in batch])
+            todo = [p for p in batch if known.get(p.id) != extraction_hash(p, rules)]
+            report.papers_written += len(todo)
+            report.papers_unchanged += len(batch) - len(todo)
+            if progress:
+                progress(len(batch))
+            yield from todo
+
+    extractions = _extract(changed_papers(), extractor, workers, ahead=limits.batch_size)
+    store_extractions(extractions, store, limits.batch_size)
+    report.stats = store.stats()
+    return report
+
+
+def store_extractions(
+    extractions: Iterable[PaperExtraction],
+    store: Store,
+    batch_size: int = 1000,
+    progress: ProgressCallback | None = None,
+) -> int:
+    """Upsert ready-made extractions in batches; returns how many papers were stored.
+
+    Each batch is one ``upsert`` that replaces the papers it holds, so re-running after a
+    crash or a stopped server completes the load without duplicates.
+    """
+    done = 0
+    for batch in batched(extractions, batch_size):
+        store.upsert(batch)
+        done += len(batch)
+        if progress:
+            progress(len(batch))
+    return done
+
+
+def _extract(
+    papers: Iterable[Paper], extractor: Extractor, workers: int, ahead: int = 0
+) -> Iterator[PaperExtraction]:
+    """In process, or over a pool of ``workers`` processes that keep the input order."""
+    if workers <= 1:
+        return extractor.extract(papers)
+    return extract_parallel(
+        papers, workers, config=extractor.config, resolver=extractor.resolver, ahead=ahead
+    )
+
+
+def extract_records(
+    sources: Sequence[str | Path],
+    *,
+    fmt: str | None = None,
+    extractor: Extractor | None = None,
+    limits: Limits = Limits(),
+    skip_bad: bool = False,
+    workers: int = 1,
+) -> Iterator[PaperExtraction]:
+    """Extraction without a store (``kg extract``): validated first, then streamed."""
+    scan(sources, fmt, limits, skip_bad)
+    papers = checked_papers(sources, fmt, limits, SkipCounter())
+    return _extract(papers, extractor or Extractor(), workers)

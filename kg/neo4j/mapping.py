@@ -1,0 +1,187 @@
+"""kg's graph as a property graph: the rows, Cypher texts and constraints of Neo4j.
+
+Layout (what kg/query/named.py's Cypher texts assume):
+``(:Paper {id, title, abstract, content_hash, releases_code_stated, date, source, arxiv_id,
+doi, url, authors})-[:EVALUATED_ON {start, end, sentence_start, sentence_end, extractor,
+surfaces}]->(:Dataset {key, name, surface_forms})``. There is one relationship per
+(paper, relation, entity); its evidence properties are parallel lists with one element per
+mention, so an edge seen twice in an abstract keeps both spans. Absent optional paper
+fields are absent properties, exactly as ``neo4j-admin import`` leaves empty CSV cells.
+The Bolt store (``kg.neo4j.store``) and the CSV files (``kg.neo4j.admin_csv``) both write
+this layout.
+
+Labels and relationship types are spliced into Cypher only from EntityKind and Relation
+values; every value travels as a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from kg.model import (
+    Entity,
+    EntityKind,
+    Evidence,
+    Mention,
+    Paper,
+    PaperExtraction,
+    Relation,
+    stored_order,
+)
+
+if TYPE_CHECKING:  # the CSV writer uses this module without loading the driver
+    from neo4j import ManagedTransaction
+
+EVIDENCE_FIELDS = ("start", "end", "sentence_start", "sentence_end", "extractor")
+OPTIONAL_PAPER_FIELDS = ("date", "source", "arxiv_id", "doi", "url")
+
+PAPERS = "UNWIND $rows AS r MERGE (p:Paper {id: r.id}) SET p = r"
+DROP_EDGES = "UNWIND $ids AS id MATCH (:Paper {id: id})-[e]->() DELETE e"
+ENTITY = {
+    kind: (
+        f"UNWIND $rows AS r MERGE (e:{kind.value} {{key: r.key}}) "
+        "ON CREATE SET e.name = r.name, e.surface_forms = r.surfaces "
+        "ON MATCH SET e.surface_forms = e.surface_forms + "
+        "[s IN r.surfaces WHERE NOT s IN e.surface_forms]"
+    )
+    for kind in EntityKind
+}
+# Two MATCH clauses on constrained keys, not a comma pattern: each is one index seek.
+# CREATE, not MERGE: the same transaction first drops every edge of the batch's papers
+# (DROP_EDGES) and rows are unique per (relation, paper, entity), so there is nothing to
+# match, and MERGE's check of the paper's existing edges would be wasted work. Properties
+# are set one by one: ``SET x = map`` makes the planner add an Eager.
+EDGE_PROPS = (*EVIDENCE_FIELDS, "surfaces")
+EDGE = {
+    rel: (
+        f"UNWIND $rows AS r MATCH (p:Paper {{id: r.src}}) MATCH (e:{rel.kind.value} {{key: r.dst}}) "
+        f"CREATE (p)-[x:{rel.value}]->(e) SET " + ", ".join(f"x.{f} = r.{f}" for f in EDGE_PROPS)
+    )
+    for rel in Relation
+}
+READ = """
+UNWIND $ids AS id MATCH (p:Paper {id: id})
+OPTIONAL MATCH (p)-[r]->(e)
+RETURN p {.*} AS paper, collect(CASE WHEN r IS NOT NULL THEN
+  {type: type(r), label: labels(e)[0], key: e.key, name: e.name, ev: properties(r)} END) AS edges
+"""
+STATS = " UNION ALL ".join(
+    [
+        f"MATCH (n:{label}) RETURN '{label}' AS name, count(n) AS n"
+        for label in ["Paper", *(k.value for k in EntityKind)]
+    ]
+    + [
+        f"MATCH ()-[r:{rel.value}]->() RETURN '{rel.value}' AS name, count(r) AS n"
+        for rel in Relation
+    ]
+)
+
+
+def schema_statements() -> list[str]:
+    """One uniqueness constraint per label: MERGE seeks its backing index, never scans."""
+    out = ["CREATE CONSTRAINT paper_id IF NOT EXISTS FOR (n:Paper) REQUIRE n.id IS UNIQUE"]
+    out += [
+        f"CREATE CONSTRAINT {k.value.lower()}_key IF NOT EXISTS "
+        f"FOR (n:{k.value}) REQUIRE n.key IS UNIQUE"
+        for k in EntityKind
+    ]
+    return out
+
+
+def schema_text() -> str:
+    """The text of schemas/neo4j.cypher (a test keeps the file equal to this)."""
+    head = (
+        "// kg's Neo4j schema, applied by kg.neo4j.store when a store is opened; also\n"
+        "// runnable by hand: cypher-shell -f schemas/neo4j.cypher\n"
+    )
+    return head + "".join(f"{s};\n" for s in schema_statements())
+
+
+def paper_props(ex: PaperExtraction) -> dict[str, Any]:
+    """The Paper node's properties; absent optional fields are left out, not stored empty."""
+    p = ex.paper
+    props: dict[str, Any] = {
+        "id": p.id,
+        "title": p.title,
+        "abstract": p.abstract,
+        "content_hash": ex.content_hash,
+        "releases_code_stated": ex.releases_code,
+    }
+    for name in OPTIONAL_PAPER_FIELDS:
+        value = getattr(p, name)
+        if value:
+            props[name] = value
+    if p.authors:
+        props["authors"] = list(p.authors)
+    return props
+
+
+def graph_rows(
+    batch: Sequence[PaperExtraction],
+) -> tuple[
+    list[dict[str, Any]],
+    dict[EntityKind, dict[str, dict[str, Any]]],
+    dict[Relation, dict[tuple[str, str], dict[str, list[Any]]]],
+]:
+    """Papers, entities (first name wins, surface forms united) and one row per edge.
+
+    A paper listed twice keeps its last version. Every mention is kept (two extractors may
+    report the same span), so ``extractions()`` gives back exactly what was written.
+    """
+    latest = {ex.paper.id: ex for ex in batch}
+    entities: dict[EntityKind, dict[str, dict[str, Any]]] = {}
+    edges: dict[Relation, dict[tuple[str, str], dict[str, list[Any]]]] = {}
+    for ex in latest.values():
+        for m in ex.mentions:
+            e = entities.setdefault(m.entity.kind, {}).setdefault(
+                m.entity.key, {"key": m.entity.key, "name": m.entity.name, "surfaces": []}
+            )
+            if m.surface not in e["surfaces"]:
+                e["surfaces"].append(m.surface)
+            ev = edges.setdefault(m.relation, {}).setdefault(
+                (ex.paper.id, m.entity.key), {f: [] for f in EDGE_PROPS}
+            )
+            for f in EVIDENCE_FIELDS:
+                ev[f].append(getattr(m.evidence, f))
+            ev["surfaces"].append(m.surface)
+    return [paper_props(ex) for ex in latest.values()], entities, edges
+
+
+def write_batch(tx: ManagedTransaction, batch: Sequence[PaperExtraction]) -> None:
+    papers, entities, edges = graph_rows(batch)
+    tx.run(PAPERS, rows=papers).consume()
+    tx.run(DROP_EDGES, ids=[p["id"] for p in papers]).consume()
+    for kind, rows in entities.items():
+        tx.run(ENTITY[kind], rows=list(rows.values())).consume()
+    for rel, by_pair in edges.items():
+        edge_rows = [{"src": s, "dst": d, **props} for (s, d), props in by_pair.items()]
+        tx.run(EDGE[rel], rows=edge_rows).consume()
+
+
+def extraction(paper: dict[str, Any], edges: list[dict[str, Any]]) -> PaperExtraction:
+    mentions = []
+    for e in edges:
+        rel, ev = Relation(e["type"]), e["ev"]
+        entity = Entity(EntityKind(e["label"]), e["key"], e["name"])
+        for i, surface in enumerate(ev.get("surfaces", [])):
+            mentions.append(
+                Mention(rel, entity, surface, Evidence(*(ev[f][i] for f in EVIDENCE_FIELDS)))
+            )
+    mentions.sort(key=stored_order)
+    return PaperExtraction(
+        paper=Paper(
+            id=paper["id"],
+            title=paper.get("title", ""),
+            abstract=paper.get("abstract", ""),
+            date=paper.get("date"),
+            source=paper.get("source") or "",
+            arxiv_id=paper.get("arxiv_id"),
+            doi=paper.get("doi"),
+            authors=tuple(paper.get("authors") or ()),
+            url=paper.get("url"),
+        ),
+        mentions=mentions,
+        releases_code=bool(paper.get("releases_code_stated")),
+        content_hash=paper.get("content_hash") or "",
+    )

@@ -1,0 +1,315 @@
+"""PaperExtraction ⇄ RDF quads: the embedded store's layout, also what RDF exports contain.
+
+Each paper's own triples (its literals, its edges and their evidence) go into one named
+graph, so a rebuild replaces a paper as a unit. Entity descriptions are shared by all
+papers and go into one ``entities`` graph. Evidence is reified with rdf:Statement plus
+PROV-O: which character span of which paper's abstract supports the edge, and which
+extractor made it.
+
+The embedded store on disk keeps each paper's evidence as one ``kg:evidenceRecord``
+literal (``rdf:JSON``) instead of ten quads per mention: those were two thirds of its
+writes and of its size. ``expand_evidence`` turns a record back into the reified quads, so
+exports, read-backs and the round trip see one layout whichever way the store keeps it.
+The store held in memory keeps evidence reified: it has no disk to save, and its exports
+stream straight out of it with no Python work per quad.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+from urllib.parse import unquote
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.model import (
+    Entity,
+    EntityKind,
+    Evidence,
+    Mention,
+    Paper,
+    PaperExtraction,
+    Relation,
+    stored_order,
+)
+from kg.rdf.vocab import (
+    DCTERMS,
+    EVIDENCE_CLASS,
+    KG,
+    KIND_CLASS,
+    OWL,
+    PAPER_CLASS,
+    PROV,
+    RDF,
+    RELATION_PROPERTY,
+    SKOS,
+    XSD,
+    arxiv_iri,
+    doi_iri,
+    entity_iri,
+    evidence_iri,
+    extractor_iri,
+    graph_iri,
+    paper_iri,
+)
+
+RDF_TYPE = NamedNode(RDF + "type")
+XSD_INT = NamedNode(XSD + "integer")
+XSD_DATE = NamedNode(XSD + "date")
+XSD_BOOL = NamedNode(XSD + "boolean")
+RDF_JSON = NamedNode(RDF + "JSON")
+EVIDENCE_RECORD = NamedNode(KG + "evidenceRecord")
+P = {
+    name: NamedNode(iri)
+    for name, iri in {
+        "title": DCTERMS + "title",
+        "abstract": DCTERMS + "abstract",
+        "date": DCTERMS + "date",
+        "source": DCTERMS + "source",
+        "identifier": DCTERMS + "identifier",
+        "creator": DCTERMS + "creator",
+        "contentHash": KG + "contentHash",
+        "arxivId": KG + "arxivId",
+        "doi": KG + "doi",
+        "url": KG + "url",
+        "releasesCodeStated": KG + "releasesCodeStated",
+        "key": KG + "key",
+        "prefLabel": SKOS + "prefLabel",
+        "altLabel": SKOS + "altLabel",
+        "subject": RDF + "subject",
+        "predicate": RDF + "predicate",
+        "object": RDF + "object",
+        "start": KG + "start",
+        "end": KG + "end",
+        "sentenceStart": KG + "sentenceStart",
+        "sentenceEnd": KG + "sentenceEnd",
+        "derivedFrom": PROV + "wasDerivedFrom",
+        "generatedBy": PROV + "wasGeneratedBy",
+        "sameAs": OWL + "sameAs",
+    }.items()
+}
+RELATION_NODE = {rel: NamedNode(iri) for rel, iri in RELATION_PROPERTY.items()}
+KIND_NODE = {kind: NamedNode(iri) for kind, iri in KIND_CLASS.items()}
+PAPER_NODE = NamedNode(PAPER_CLASS)
+EVIDENCE_NODE = NamedNode(EVIDENCE_CLASS)
+
+
+# Offsets, entity and extractor IRIs repeat across papers; building each term once saves
+# a third of the quad-building time of a large build (percent-encoding is the costly part).
+@lru_cache(maxsize=1 << 14)
+def int_literal(value: int) -> Literal:
+    return Literal(str(value), datatype=XSD_INT)
+
+
+@lru_cache(maxsize=1 << 16)
+def entity_node(base: str, kind: EntityKind, key: str) -> NamedNode:
+    return NamedNode(entity_iri(base, kind, key))
+
+
+@lru_cache(maxsize=256)
+def _extractor_node(base: str, extractor: str) -> NamedNode:
+    return NamedNode(extractor_iri(base, extractor))
+
+
+# A build names each paper five times (hash look-up, replace check, quads, hash quad):
+# one percent-encoding per paper and batch instead.
+@lru_cache(maxsize=1 << 15)
+def paper_nodes(base: str, paper_id: str) -> tuple[NamedNode, NamedNode]:
+    """(paper IRI, its named graph's IRI)."""
+    return NamedNode(paper_iri(base, paper_id)), NamedNode(graph_iri(base, paper_id))
+
+
+def _text(value: str) -> Literal:
+    return Literal(value, language="en")
+
+
+def content_hash_quad(base: str, ex: PaperExtraction) -> Quad:
+    """The quad that marks a paper as stored: bulk loads write it last (see the store)."""
+    s, g = paper_nodes(base, ex.paper.id)
+    return Quad(s, P["contentHash"], Literal(ex.content_hash), g)
+
+
+def paper_quads(base: str, ex: PaperExtraction, content_hash: bool = True) -> Iterator[Quad]:
+    """The quads of one paper's named graph as exports carry them: evidence reified."""
+    s, g = paper_nodes(base, ex.paper.id)
+    yield from _described(base, ex, s, g, content_hash)
+    edges = ((m.relation, m.entity.kind, m.entity.key, m.evidence) for m in ex.mentions)
+    yield from _reified(base, ex.paper.id, s, g, edges)
+
+
+def stored_paper_quads(base: str, ex: PaperExtraction, content_hash: bool = True) -> Iterator[Quad]:
+    """The same graph as the embedded store keeps it: evidence as one record."""
+    s, g = paper_nodes(base, ex.paper.id)
+    yield from _described(base, ex, s, g, content_hash)
+    if ex.mentions:
+        yield Quad(s, EVIDENCE_RECORD, Literal(evidence_record(ex), datatype=RDF_JSON), g)
+
+
+def evidence_record(ex: PaperExtraction) -> str:
+    """``{"paper": id, "mentions": [[relation, kind, key, start, end, sentence start,
+    sentence end, extractor], ...]}``: everything the reified form says, nothing more."""
+    rows = [
+        [
+            m.relation.value,
+            m.entity.kind.value,
+            m.entity.key,
+            m.evidence.start,
+            m.evidence.end,
+            m.evidence.sentence_start,
+            m.evidence.sentence_end,
+            m.evidence.extractor,
+        ]
+        for m in ex.mentions
+    ]
+    return json.dumps({"paper": ex.paper.id, "mentions": rows}, separators=(",", ":"))
+
+
+def expand_evidence(base: str, quads: Iterable[Quad]) -> Iterator[Quad]:
+    """``quads`` with every evidence record replaced by the reified quads it stands for."""
+    for q in quads:
+        if q.predicate != EVIDENCE_RECORD:
+            yield q
+            continue
+        record = json.loads(q.object.value)
+        edges = (
+            (Relation(rel), EntityKind(kind), key, Evidence(*spans))
+            for rel, kind, key, *spans in record["mentions"]
+        )
+        yield from _reified(base, record["paper"], q.subject, q.graph_name, edges)
+
+
+def _described(
+    base: str, ex: PaperExtraction, s: NamedNode, g: NamedNode, content_hash: bool
+) -> Iterator[Quad]:
+    """The paper's literals and its edges."""
+    paper = ex.paper
+    yield Quad(s, RDF_TYPE, PAPER_NODE, g)
+    yield Quad(s, P["identifier"], Literal(paper.id), g)
+    yield Quad(s, P["title"], _text(paper.title), g)
+    yield Quad(s, P["abstract"], _text(paper.abstract), g)
+    if content_hash:
+        yield Quad(s, P["contentHash"], Literal(ex.content_hash), g)
+    yield Quad(
+        s,
+        P["releasesCodeStated"],
+        Literal("true" if ex.releases_code else "false", datatype=XSD_BOOL),
+        g,
+    )
+    optional = {
+        "date": paper.date,
+        "source": paper.source,
+        "arxivId": paper.arxiv_id,
+        "doi": paper.doi,
+        "url": paper.url,
+    }
+    for name, value in optional.items():
+        if value:
+            yield Quad(s, P[name], Literal(value), g)
+    for author in paper.authors:
+        yield Quad(s, P["creator"], Literal(author), g)
+    # Links to the same paper in other graphs (LPWC, Wikidata, OpenAlex all use these IRIs).
+    if paper.arxiv_id:
+        yield Quad(s, P["sameAs"], NamedNode(arxiv_iri(paper.arxiv_id)), g)
+    if paper.doi:
+        yield Quad(s, P["sameAs"], NamedNode(doi_iri(paper.doi)), g)
+    for m in ex.mentions:
+        yield Quad(s, RELATION_NODE[m.relation], entity_node(base, m.entity.kind, m.entity.key), g)
+
+
+def _reified(
+    base: str,
+    paper_id: str,
+    s: Any,
+    g: Any,
+    edges: Iterable[tuple[Relation, EntityKind, str, Evidence]],
+) -> Iterator[Quad]:
+    """One kg:Evidence (rdf:Statement + PROV-O) per (relation, entity kind, key, evidence)."""
+    for relation, kind, key, evidence in edges:
+        o = entity_node(base, kind, key)
+        rel = RELATION_NODE[relation]
+        ev = NamedNode(evidence_iri(base, paper_id, relation, key, evidence))
+        yield Quad(ev, RDF_TYPE, EVIDENCE_NODE, g)
+        yield Quad(ev, P["subject"], s, g)
+        yield Quad(ev, P["predicate"], rel, g)
+        yield Quad(ev, P["object"], o, g)
+        yield Quad(ev, P["start"], int_literal(evidence.start), g)
+        yield Quad(ev, P["end"], int_literal(evidence.end), g)
+        yield Quad(ev, P["sentenceStart"], int_literal(evidence.sentence_start), g)
+        yield Quad(ev, P["sentenceEnd"], int_literal(evidence.sentence_end), g)
+        yield Quad(ev, P["derivedFrom"], s, g)
+        yield Quad(ev, P["generatedBy"], _extractor_node(base, evidence.extractor), g)
+
+
+def entity_quads(
+    base: str, entity: Entity, surfaces: Iterable[str], graph: NamedNode, new: bool
+) -> Iterator[Quad]:
+    """Entity description; the preferred label is written once, when the entity is new."""
+    s = entity_node(base, entity.kind, entity.key)
+    if new:
+        yield Quad(s, RDF_TYPE, KIND_NODE[entity.kind], graph)
+        yield Quad(s, P["key"], Literal(entity.key), graph)
+        yield Quad(s, P["prefLabel"], Literal(entity.name), graph)
+    for surface in surfaces:
+        yield Quad(s, P["altLabel"], Literal(surface), graph)
+
+
+def read_paper_graph(quads: Iterable[Quad], entities: dict[str, Entity]) -> PaperExtraction:
+    """Rebuild one PaperExtraction from its named graph; ``entities`` maps IRI → Entity.
+
+    Evidence nodes are told apart by their rdf:subject, not by their IRI, so graphs
+    imported under any base IRI read back alike.
+    """
+    quads = list(quads)
+    lit: dict[str, str] = {}
+    authors: list[str] = []
+    evidence: dict[str, dict[str, str]] = {}
+    reverse = {node.value: rel for rel, node in RELATION_NODE.items()}
+    by_name = {node.value: name for name, node in P.items()}
+    statements = {q.subject.value for q in quads if q.predicate == P["subject"]}
+    for q in quads:
+        subject = q.subject.value
+        pred = by_name.get(q.predicate.value)
+        if subject in statements:
+            if pred:
+                evidence.setdefault(subject, {})[pred] = q.object.value
+        elif pred == "creator":
+            authors.append(q.object.value)
+        elif pred and pred != "sameAs":
+            lit[pred] = q.object.value
+    paper = Paper(
+        id=lit["identifier"],
+        title=lit.get("title", ""),
+        abstract=lit.get("abstract", ""),
+        date=lit.get("date"),
+        source=lit.get("source", ""),
+        arxiv_id=lit.get("arxivId"),
+        doi=lit.get("doi"),
+        authors=tuple(sorted(authors)),
+        url=lit.get("url"),
+    )
+    mentions = []
+    for ev in evidence.values():
+        entity = entities.get(ev.get("object", ""))
+        if entity is None or ev.get("predicate") not in reverse:
+            continue
+        start, end = int(ev["start"]), int(ev["end"])
+        extractor = unquote(ev.get("generatedBy", "").rsplit("/", 1)[-1])
+        mentions.append(
+            Mention(
+                relation=reverse[ev["predicate"]],
+                entity=entity,
+                surface=paper.abstract[start:end] or entity.name,
+                evidence=Evidence(
+                    start, end, int(ev["sentenceStart"]), int(ev["sentenceEnd"]), extractor
+                ),
+            )
+        )
+    mentions.sort(key=stored_order)
+    return PaperExtraction(
+        paper=paper,
+        mentions=mentions,
+        releases_code=lit.get("releasesCodeStated") == "true",
+        content_hash=lit.get("contentHash", ""),
+    )

@@ -1,0 +1,322 @@
+"""The kg ontology as one small table: the source of truth for every schema file.
+
+``kg.rdf.schema`` renders this table as the OWL ontology (schemas/kg.ttl), the SHACL
+shapes (schemas/kg.shacl.ttl) and the guidelines' JSON Schema; tests check that
+``rdf_mapping`` writes only what the table declares. Mappings onto standard vocabularies
+are stated as ``super`` (rdfs:subClassOf / rdfs:subPropertyOf) only where the standard
+term's meaning really covers kg's; looser kin are ``see_also``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.model import RELATION_KIND, EntityKind, Relation
+from kg.rdf.vocab import (
+    DCAT,
+    DCTERMS,
+    FABIO,
+    FOAF,
+    KG,
+    KIND_CLASS,
+    LPWC,
+    MLS,
+    OWL,
+    PRISM,
+    PROV,
+    RDF,
+    RDFS,
+    RELATION_PROPERTY,
+    SCHEMA,
+    SKOS,
+    XSD,
+)
+
+STRING, INTEGER, BOOLEAN, LANG_STRING = (
+    XSD + "string",
+    XSD + "integer",
+    XSD + "boolean",
+    RDF + "langString",
+)
+IRI = "IRI"  # range marker: any IRI (external ids, extractor activities)
+
+
+@dataclass(frozen=True)
+class Class:
+    iri: str
+    label: str
+    comment: str
+    super: tuple[str, ...] = ()
+    see_also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Property:
+    """A property and how kg uses it; ``own`` properties get domain and range in kg.ttl."""
+
+    iri: str
+    range: str
+    label: str = ""
+    comment: str = ""
+    domain: str = ""
+    super: tuple[str, ...] = ()
+    see_also: tuple[str, ...] = ()
+
+    @property
+    def own(self) -> bool:
+        return self.iri.startswith(KG)
+
+    @property
+    def is_object(self) -> bool:
+        return not self.range.startswith(XSD) and self.range != LANG_STRING
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One property of one class, with its cardinality: a SHACL property shape."""
+
+    path: str
+    min: int = 0
+    max: int | None = None
+
+
+PAPER, EVIDENCE, ENTITY, EXTRACTOR = KG + "Paper", KG + "Evidence", KG + "Entity", KG + "Extractor"
+
+_KIND_DOC: dict[EntityKind, tuple[str, tuple[str, ...]]] = {
+    EntityKind.METHOD: (
+        "A named method, model, architecture, algorithm or system.",
+        (MLS + "Algorithm",),
+    ),
+    EntityKind.DATASET: (
+        "A named dataset, benchmark, corpus or environment.",
+        (SCHEMA + "Dataset", DCAT + "Dataset", MLS + "Dataset"),
+    ),
+    EntityKind.TASK: ("A research task or problem, as papers name it.", (MLS + "Task",)),
+    EntityKind.METRIC: (
+        "A named evaluation metric (F1, BLEU, FID …).",
+        (MLS + "EvaluationMeasure",),
+    ),
+    EntityKind.CODE: (
+        "A source-code repository a paper releases; its label is the URL.",
+        (SCHEMA + "SoftwareSourceCode",),
+    ),
+    EntityKind.URL: (
+        "Any other resource an abstract links to: project page, demo, model or "
+        "dataset card. foaf:Document rather than schema:WebPage because the "
+        "link may be a download.",
+        (FOAF + "Document",),
+    ),
+}
+
+CLASSES: tuple[Class, ...] = (
+    Class(
+        PAPER,
+        "Paper",
+        "A research paper: its metadata and the abstract kg reads.",
+        (SCHEMA + "ScholarlyArticle", FABIO + "Expression"),
+    ),
+    Class(
+        ENTITY,
+        "Entity",
+        "Something papers mention, canonicalised by kg:key; never "
+        "asserted in data, the superclass of the six kinds.",
+    ),
+    *(
+        Class(KIND_CLASS[kind], kind.value, doc, (ENTITY, *sup))
+        for kind, (doc, sup) in _KIND_DOC.items()
+    ),
+    Class(
+        EVIDENCE,
+        "Evidence",
+        "A reified paper → entity edge with the character span of "
+        "the abstract that supports it and the extractor that found it.",
+        (RDF + "Statement", PROV + "Entity"),
+    ),
+    Class(
+        EXTRACTOR,
+        "Extractor",
+        "An extraction rule set at a version (e.g. kg.name.v1), "
+        "seen as the activity that generated an Evidence.",
+        (PROV + "Activity",),
+    ),
+)
+
+_RELATION_DOC: dict[Relation, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
+    Relation.PROPOSES: (
+        "proposes",
+        "The paper introduces and names this method.",
+        (LPWC + "hasMethod",),
+        (),
+    ),
+    Relation.USES: (
+        "uses",
+        "The paper uses, builds on or compares against this method.",
+        (LPWC + "hasMethod",),
+        (),
+    ),
+    Relation.INTRODUCES: (
+        "introduces",
+        "The paper creates and names this dataset.",
+        (),
+        (LPWC + "introducedBy",),
+    ),
+    Relation.EVALUATED_ON: (
+        "evaluated on",
+        "The paper reports evaluation on this dataset.",
+        (LPWC + "usesDataset",),
+        (),
+    ),
+    Relation.USES_DATASET: (
+        "uses dataset",
+        "The paper uses this dataset without reporting evaluation on it (training data, sources).",
+        (LPWC + "usesDataset",),
+        (),
+    ),
+    Relation.ADDRESSES: ("addresses", "The paper addresses this task.", (LPWC + "hasTask",), ()),
+    Relation.REPORTS_METRIC: (
+        "reports metric",
+        "The paper reports results in this metric.",
+        (),
+        (),
+    ),
+    Relation.RELEASES_CODE: (
+        "releases code",
+        "The paper releases its code in this "
+        "repository; the inverse of schema:isBasedOn (code → paper).",
+        (LPWC + "hasRepository",),
+        (SCHEMA + "isBasedOn",),
+    ),
+    Relation.LINKS_TO: ("links to", "The abstract links to this resource.", (), ()),
+}
+
+
+def _own(
+    name: str,
+    rng: str,
+    label: str,
+    comment: str,
+    domain: str,
+    sup: tuple[str, ...] = (),
+    see: tuple[str, ...] = (),
+) -> Property:
+    return Property(KG + name, rng, label, comment, domain, sup, see)
+
+
+PROPERTIES: tuple[Property, ...] = (
+    *(
+        _own(
+            RELATION_PROPERTY[rel].removeprefix(KG),
+            KIND_CLASS[RELATION_KIND[rel]],
+            label,
+            comment,
+            PAPER,
+            (SCHEMA + "mentions", *sup),
+            see,
+        )
+        for rel, (label, comment, sup, see) in _RELATION_DOC.items()
+    ),
+    _own(
+        "contentHash",
+        STRING,
+        "content hash",
+        "Hash of title, abstract and date and of the fingerprint of the extraction rules "
+        "that read them: a changed hash makes an incremental build re-extract the paper.",
+        PAPER,
+    ),
+    _own(
+        "arxivId",
+        STRING,
+        "arXiv id",
+        "arXiv identifier without version.",
+        PAPER,
+        (DCTERMS + "identifier",),
+        (FABIO + "hasArXivId",),
+    ),
+    _own(
+        "doi",
+        STRING,
+        "DOI",
+        "Digital Object Identifier, lower-cased.",
+        PAPER,
+        (DCTERMS + "identifier", PRISM + "doi"),
+    ),
+    _own("url", STRING, "source URL", "Where kg read the paper.", PAPER, (), (FABIO + "hasURL",)),
+    _own(
+        "releasesCodeStated",
+        BOOLEAN,
+        "releases code (stated)",
+        "The abstract links code or says code is or will be available.",
+        PAPER,
+    ),
+    _own("key", STRING, "key", "Canonical key that joins variant names of one entity.", ENTITY),
+    _own(
+        "start",
+        INTEGER,
+        "start",
+        "Offset of the mention's first character in the paper's abstract.",
+        EVIDENCE,
+    ),
+    _own("end", INTEGER, "end", "Offset just past the mention's last character.", EVIDENCE),
+    _own(
+        "sentenceStart",
+        INTEGER,
+        "sentence start",
+        "Offset of the first character of the sentence holding the mention.",
+        EVIDENCE,
+    ),
+    _own("sentenceEnd", INTEGER, "sentence end", "Offset just past that sentence.", EVIDENCE),
+    Property(DCTERMS + "identifier", STRING),
+    Property(DCTERMS + "title", LANG_STRING),
+    Property(DCTERMS + "abstract", LANG_STRING),
+    Property(DCTERMS + "date", STRING),
+    Property(DCTERMS + "source", STRING),
+    Property(DCTERMS + "creator", STRING),
+    Property(SKOS + "prefLabel", STRING),
+    Property(SKOS + "altLabel", STRING),
+    Property(RDF + "subject", PAPER),
+    Property(RDF + "predicate", IRI),
+    Property(RDF + "object", ENTITY),
+    Property(PROV + "wasDerivedFrom", PAPER),
+    Property(PROV + "wasGeneratedBy", IRI),
+    Property(OWL + "sameAs", IRI),
+    Property(RDFS + "seeAlso", IRI),
+)
+PROPERTY = {p.iri: p for p in PROPERTIES}
+
+_ONE = (1, 1)
+_RELATION_SLOTS = tuple(Slot(iri) for iri in RELATION_PROPERTY.values())
+#: class → the slots its instances may have (SHACL shapes are closed over these).
+SLOTS: dict[str, tuple[Slot, ...]] = {
+    PAPER: (
+        Slot(DCTERMS + "identifier", *_ONE),
+        Slot(DCTERMS + "title", *_ONE),
+        Slot(DCTERMS + "abstract", *_ONE),
+        Slot(KG + "contentHash", *_ONE),
+        Slot(KG + "releasesCodeStated", *_ONE),
+        Slot(DCTERMS + "date", 0, 1),
+        Slot(DCTERMS + "source", 0, 1),
+        Slot(KG + "arxivId", 0, 1),
+        Slot(KG + "doi", 0, 1),
+        Slot(KG + "url", 0, 1),
+        Slot(DCTERMS + "creator"),
+        Slot(OWL + "sameAs"),
+        *_RELATION_SLOTS,
+    ),
+    ENTITY: (
+        Slot(KG + "key", *_ONE),
+        Slot(SKOS + "prefLabel", *_ONE),
+        Slot(SKOS + "altLabel"),
+        Slot(OWL + "sameAs"),
+        Slot(RDFS + "seeAlso"),
+    ),
+    EVIDENCE: (
+        Slot(RDF + "subject", *_ONE),
+        Slot(RDF + "predicate", *_ONE),
+        Slot(RDF + "object", *_ONE),
+        *(Slot(KG + n, *_ONE) for n in ("start", "end", "sentenceStart", "sentenceEnd")),
+        Slot(PROV + "wasDerivedFrom", *_ONE),
+        Slot(PROV + "wasGeneratedBy", *_ONE),
+    ),
+}
+#: Pairs (a, b) whose values must satisfy a ≤ b on every Evidence (sh:lessThanOrEquals).
+EVIDENCE_ORDER = ((KG + "start", KG + "end"), (KG + "sentenceStart", KG + "sentenceEnd"))

@@ -1,0 +1,232 @@
+"""Neo4jStore against a real Neo4j 5.26 server (no mocks): the session server from
+tests/neo4j_fixture.py, plus a second, password-protected one for the crash-resume test."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from kg.errors import QueryError, StoreError
+from kg.jobs.build import store_extractions
+from kg.jobs.distributed import extract_partition, load_partitions, plan_partitions
+from kg.jobs.transfer import load_store
+from kg.model import (
+    Entity,
+    EntityKind,
+    Evidence,
+    Mention,
+    Paper,
+    PaperExtraction,
+    Relation,
+)
+from kg.neo4j import server as neo4j_server
+from kg.neo4j.mapping import schema_statements, schema_text
+from kg.neo4j.store import Neo4jStore
+from kg.query import QUERIES, run_named
+from kg.rdf.store import OxigraphStore
+from tests.neo4j_fixture import start_test_server
+
+pytestmark = pytest.mark.neo4j
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _key(m: Mention) -> tuple[int, str, str]:
+    return (m.evidence.start, m.relation.value, m.entity.key)
+
+
+def _plain(ex: PaperExtraction) -> tuple[object, ...]:
+    """An extraction minus entity display names, which the first writer of an entity sets."""
+    mentions = [(m.relation, m.entity.kind, m.entity.key, m.surface, m.evidence)
+                for m in sorted(ex.mentions, key=_key)]
+    return ex.paper, ex.releases_code, mentions
+
+
+def _edge_duplicates(store: Neo4jStore) -> int:
+    table = store.query("MATCH (p:Paper)-[r]->(e) WITH p, type(r) AS t, e, count(*) AS c "
+                        "WHERE c > 1 RETURN count(*) AS n", {})
+    return table.rows[0][0]
+
+
+def _param_values(extractions: list[PaperExtraction], kind: EntityKind) -> list[str]:
+    """Entity names of ``kind``, most mentioned first, plus one that names nothing."""
+    counts = Counter(m.entity.name for ex in extractions for m in ex.mentions
+                     if m.entity.kind is kind)
+    return [name for name, _ in counts.most_common(12)] + ["no such thing at all"]
+
+
+def test_schema_file_is_what_the_store_applies() -> None:
+    assert (ROOT / "schemas" / "neo4j.cypher").read_text(encoding="utf-8") == schema_text()
+
+
+def test_constraints_exist_for_every_label(neo4j_store: Neo4jStore) -> None:
+    table = neo4j_store.query("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+                              "RETURN name, type, labelsOrTypes[0] AS label, properties", {})
+    found = {row[2]: (row[1], row[3]) for row in table.rows}
+    assert found["Paper"] == ("UNIQUENESS", ["id"])
+    for kind in EntityKind:
+        assert found[kind.value] == ("UNIQUENESS", ["key"])
+    assert len(table.rows) == len(schema_statements())
+
+
+def test_named_queries_answer_as_on_oxigraph(neo4j_store: Neo4jStore,
+                                             seed_extractions: list[PaperExtraction],
+                                             seed_store: OxigraphStore) -> None:
+    neo4j_store.upsert(seed_extractions)
+    values: dict[str, list[object]] = {
+        "dataset": _param_values(seed_extractions, EntityKind.DATASET),
+        "method": _param_values(seed_extractions, EntityKind.METHOD),
+        "task": _param_values(seed_extractions, EntityKind.TASK),
+        "with_code": [False, True], "limit": [0, 20, 3]}
+    nonempty = 0
+    for name in QUERIES.names():
+        grid = [[(p.name, v) for v in values[p.name]] for p in QUERIES.get(name).params]
+        for combo in itertools.product(*grid):
+            args = dict(combo)
+            on_neo4j = run_named(neo4j_store, name, args)
+            on_oxigraph = run_named(seed_store, name, args)
+            assert on_neo4j.columns == on_oxigraph.columns, (name, args)
+            assert on_neo4j.rows == on_oxigraph.rows, (name, args)
+            nonempty += bool(on_neo4j.rows)
+    assert nonempty >= 10
+
+
+def test_upsert_twice_changes_nothing(neo4j_store: Neo4jStore,
+                                      seed_extractions: list[PaperExtraction],
+                                      seed_store: OxigraphStore) -> None:
+    neo4j_store.upsert(seed_extractions)
+    first = neo4j_store.stats()
+    neo4j_store.upsert(seed_extractions[::-1])
+    assert neo4j_store.stats() == first == seed_store.stats()
+    assert _edge_duplicates(neo4j_store) == 0
+
+
+def test_upsert_replaces_a_papers_edges(neo4j_store: Neo4jStore,
+                                        seed_extractions: list[PaperExtraction]) -> None:
+    ex = next(e for e in seed_extractions if len({m.relation for m in e.mentions}) > 1)
+    neo4j_store.upsert([ex])
+    kept = [m for m in ex.mentions if m.relation is ex.mentions[0].relation]
+    neo4j_store.upsert([PaperExtraction(ex.paper, kept, ex.releases_code)])
+    back = next(neo4j_store.extractions([ex.paper.id]))
+    assert {m.relation for m in back.mentions} == {ex.mentions[0].relation}
+
+
+def test_extractions_round_trip(neo4j_store: Neo4jStore,
+                                seed_extractions: list[PaperExtraction]) -> None:
+    neo4j_store.upsert(seed_extractions)
+    back = {ex.paper.id: ex for ex in neo4j_store.extractions()}
+    assert sorted(back) == sorted(ex.paper.id for ex in seed_extractions)
+    names: dict[tuple[EntityKind, str], str] = {}
+    for ex in seed_extractions:
+        assert _plain(back[ex.paper.id]) == _plain(ex)
+        for m in ex.mentions:
+            names.setdefault((m.entity.kind, m.entity.key), m.entity.name)
+    for ex in back.values():
+        for m in ex.mentions:
+            assert m.entity.name == names[(m.entity.kind, m.entity.key)]
+    some = [ex.paper.id for ex in seed_extractions[:3]]
+    assert [ex.paper.id for ex in neo4j_store.extractions([*some, "arxiv:0000.0000"])] == some
+    hashes = neo4j_store.content_hashes(some)
+    assert hashes == {ex.paper.id: ex.content_hash for ex in seed_extractions[:3]}
+
+
+def test_dask_part_files_load_as_one_process_extracted(
+        neo4j_store: Neo4jStore, seed_extractions: list[PaperExtraction], seeds_dir: Path,
+        tmp_path: Path) -> None:
+    """The distributed path ends in Neo4j too: the part files each Dask task writes
+    (``extract_partition``, as ``kg extract --engine dask``) load as ``kg build
+    --from-extracted --store neo4j`` does, into the graph a single process extracts."""
+    plan = plan_partitions([seeds_dir], partitions=4)
+    for i, part in enumerate(plan):
+        extract_partition(part, str(tmp_path / f"part-{i:05d}.jsonl"))
+    stored = store_extractions(load_partitions(tmp_path), neo4j_store, batch_size=64)
+    assert len(plan) > 1 and stored == len(seed_extractions)
+    back = {ex.paper.id: _plain(ex) for ex in neo4j_store.extractions()}
+    assert back == {ex.paper.id: _plain(ex) for ex in seed_extractions}
+
+
+def test_hostile_names_are_stored_as_data(neo4j_store: Neo4jStore,
+                                          seed_extractions: list[PaperExtraction]) -> None:
+    neo4j_store.upsert(seed_extractions[:20])
+    before = neo4j_store.stats()
+    evil = 'x"}) DETACH DELETE n //'
+    script = "<script>alert('kg')</script>"
+    abstract = f"We evaluate on {evil} and {script}."
+    paper = Paper(id="title:evil", title=script, abstract=abstract, authors=(evil,))
+    ev = Evidence(15, 15 + len(evil), 0, len(abstract), "test")
+    mentions = [Mention(Relation.EVALUATED_ON, Entity(EntityKind.DATASET, evil, evil), evil, ev),
+                Mention(Relation.USES, Entity(EntityKind.METHOD, script, script), script, ev)]
+    neo4j_store.upsert([PaperExtraction(paper, mentions)])
+    after = neo4j_store.stats()
+    assert after.papers == before.papers + 1
+    rows = neo4j_store.query("MATCH (p:Paper)-[:EVALUATED_ON]->(d:Dataset {key: $k}) "
+                             "RETURN p.title, d.name, d.surface_forms, p.authors", {"k": evil})
+    assert rows.rows == [(script, evil, [evil], [evil])]
+    back = next(neo4j_store.extractions(["title:evil"]))
+    assert _plain(back) == _plain(PaperExtraction(paper, mentions))
+
+
+def test_bad_cypher_is_a_query_error(neo4j_store: Neo4jStore) -> None:
+    with pytest.raises(QueryError, match="syntax"):
+        neo4j_store.query("MATCH (n RETURN n", {})
+    with pytest.raises(QueryError):
+        neo4j_store.query("RETURN $missing", {})
+    assert neo4j_store.query("RETURN $x AS x", {"x": 'a"b'}).rows == [('a"b',)]
+
+
+def test_unreachable_server_is_a_quick_store_error() -> None:
+    uri = f"bolt://127.0.0.1:{neo4j_server.free_port()}"
+    began = time.monotonic()
+    with pytest.raises(StoreError) as info:
+        Neo4jStore.open(uri=uri)
+    assert time.monotonic() - began < 10
+    assert uri in str(info.value) and "\n" not in str(info.value)
+    assert info.value.exit_code == 3
+
+
+def test_unknown_database_is_a_store_error(neo4j_uri: str) -> None:
+    with pytest.raises(StoreError, match="no database 'nosuchdb'") as info:
+        Neo4jStore.open(uri=neo4j_uri, database="nosuchdb")
+    assert neo4j_uri in str(info.value)
+
+
+@pytest.mark.slow
+def test_load_resumes_after_a_crash(tmp_path: Path, seed_store: OxigraphStore) -> None:
+    """Kill -9 the server between two batches, restart it, re-run the load: complete, and
+    nothing twice. Also checks the password-protected path."""
+    home, auth = tmp_path / "neo4j", ("neo4j", "kg-test-password")
+    handle = start_test_server(home, auth=auth)
+    port = int(handle.uri.rsplit(":", 1)[1])
+    try:
+        with pytest.raises(StoreError, match="credentials"):
+            Neo4jStore.open(uri=handle.uri, username="neo4j", password="wrong-password")
+        dst = Neo4jStore.open(uri=handle.uri, username=auth[0], password=auth[1], retry_s=2)
+
+        stored: list[int] = []
+
+        def crash(n: int) -> None:
+            stored.append(n)
+            if sum(stored) == 80:
+                neo4j_server.stop(home, kill=True)
+
+        with pytest.raises(StoreError, match=handle.uri):
+            load_store(seed_store, dst, batch_size=40, on_batch=crash)
+        dst.close()
+
+        start_test_server(home, auth=auth, port=port)
+        dst = Neo4jStore.open(uri=handle.uri, username=auth[0], password=auth[1])
+        expected = {ex.paper.id: ex for ex in seed_store.extractions()}
+        loaded = list(dst.extractions())
+        assert len(loaded) == 80
+        assert all(ex == expected[ex.paper.id] for ex in loaded)  # whole papers only
+
+        assert load_store(seed_store, dst, batch_size=40) == len(expected)
+        assert dst.stats() == seed_store.stats()
+        assert {ex.paper.id: ex for ex in dst.extractions()} == expected
+        assert _edge_duplicates(dst) == 0
+        dst.close()
+    finally:
+        neo4j_server.stop(home)

@@ -1,0 +1,69 @@
+"""The store's compact evidence records stand for exactly the reified evidence exports carry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyoxigraph import NamedNode
+
+from kg.model import PaperExtraction
+from kg.rdf.mapping import (
+    EVIDENCE_NODE,
+    EVIDENCE_RECORD,
+    RDF_TYPE,
+    expand_evidence,
+    paper_quads,
+    stored_paper_quads,
+)
+from kg.rdf.store import OxigraphStore
+from kg.rdf.vocab import DEFAULT_BASE_IRI, graph_iri
+from kg.store import open_store
+
+
+def test_expanded_records_equal_the_reified_graph_of_every_seed_paper(
+    seed_extractions: list[PaperExtraction],
+) -> None:
+    with_mentions = [ex for ex in seed_extractions if ex.mentions]
+    assert len(with_mentions) > 300
+    for ex in seed_extractions:
+        stored = list(stored_paper_quads(DEFAULT_BASE_IRI, ex))
+        assert sum(q.predicate == EVIDENCE_RECORD for q in stored) == (1 if ex.mentions else 0)
+        expanded = set(expand_evidence(DEFAULT_BASE_IRI, stored))
+        assert expanded == set(paper_quads(DEFAULT_BASE_IRI, ex)), ex.paper.id
+
+
+def test_the_store_writes_records_and_exports_reified_evidence(seed_store: OxigraphStore) -> None:
+    raw = seed_store._store
+    assert next(iter(raw.quads_for_pattern(None, RDF_TYPE, EVIDENCE_NODE, None)), None) is None
+    records = sum(1 for _ in raw.quads_for_pattern(None, EVIDENCE_RECORD, None, None))
+    evidence = sum(1 for q in seed_store.quads() if q.predicate == RDF_TYPE and q.object == EVIDENCE_NODE)
+    assert records > 300
+    assert evidence > 2 * records
+    assert not any(q.predicate == EVIDENCE_RECORD for q in seed_store.quads())
+
+
+def test_a_store_holding_reified_evidence_reads_back_alike(
+    tmp_path: Path, seed_extractions: list[PaperExtraction]
+) -> None:
+    """Stores written before the records (evidence reified in place) still read back."""
+    batch = [ex for ex in seed_extractions if ex.mentions][:40]
+    with OxigraphStore(tmp_path / "db") as store:
+        store.upsert(batch)
+        before = list(store.extractions())
+        for ex in batch:
+            store._store.remove_graph(NamedNode(graph_iri(store.base, ex.paper.id)))
+            store._store.extend(paper_quads(store.base, ex))
+        assert list(store.extractions()) == before
+        assert before[0].mentions
+
+
+def test_the_store_held_in_memory_keeps_evidence_reified(
+    seed_extractions: list[PaperExtraction],
+) -> None:
+    """No disk to save there, and exports stream out of it without expanding records."""
+    memory = open_store("memory")
+    memory.upsert(seed_extractions[:50])
+    raw = memory._store
+    assert next(iter(raw.quads_for_pattern(None, EVIDENCE_RECORD, None, None)), None) is None
+    reified = sum(1 for _ in raw.quads_for_pattern(None, RDF_TYPE, EVIDENCE_NODE, None))
+    assert reified == sum(1 for q in memory.quads() if q.object == EVIDENCE_NODE) > 50
