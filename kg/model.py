@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
+from typing import Any
 
 
 class EntityKind(StrEnum):
@@ -124,6 +126,57 @@ class Evidence:
     sentence_start: int
     sentence_end: int
     extractor: str
+
+    def as_tuple(self) -> tuple[int, int, int, int, str]:
+        """The evidence codec: ``EVIDENCE_FIELDS`` in order; ``Evidence(*t)`` reads it back."""
+        return (self.start, self.end, self.sentence_start, self.sentence_end, self.extractor)
+
+
+#: Evidence's fields in the order of ``Evidence.as_tuple``: stores, part files and CSV
+#: columns name them from here.
+EVIDENCE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Evidence))
+
+
+@dataclass(frozen=True, slots=True)
+class PaperField:
+    """One field of ``Paper`` as stores and files carry it."""
+
+    name: str
+    #: always present (``id``, ``title``, ``abstract``); the others are left out when empty
+    required: bool
+    #: several strings (``authors``), stored as a list
+    many: bool
+
+
+#: Every field of ``Paper``, in declaration order: the one table from which the RDF
+#: mapping, the Neo4j properties, the CSV columns, part files and the networkx graph
+#: take their paper fields, so a field added to ``Paper`` reaches all of them.
+PAPER_FIELDS: tuple[PaperField, ...] = tuple(
+    PaperField(f.name, required=f.default is MISSING, many=f.default == ()) for f in fields(Paper)
+)
+
+
+def paper_record(paper: Paper) -> dict[str, Any]:
+    """The paper's fields by name: required ones always, others only when set; lists
+    for ``many`` fields."""
+    record: dict[str, Any] = {}
+    for f in PAPER_FIELDS:
+        value = getattr(paper, f.name)
+        if f.required or value:
+            record[f.name] = list(value) if f.many else value
+    return record
+
+
+def paper_from_record(record: Mapping[str, Any]) -> Paper:
+    """The inverse of ``paper_record``: absent or empty fields take their defaults."""
+    values: dict[str, Any] = {}
+    for f in PAPER_FIELDS:
+        value = record.get(f.name)
+        if f.required:
+            values[f.name] = value or ""
+        elif value:
+            values[f.name] = tuple(value) if f.many else value
+    return Paper(**values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,10 +14,13 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from kg.errors import UsageError
-from kg.model import EntityKind, Paper, PaperExtraction
+from kg.model import PAPER_FIELDS, EntityKind, Paper, PaperExtraction
 
 PAPER = "Paper"
 _URL_KINDS = {EntityKind.CODE, EntityKind.URL}
+#: Paper fields a node does not carry: the id is its key, the abstract is long, and
+#: ``url`` is the paper's landing page (``paper_url``) instead.
+_NOT_ATTRIBUTES = {"id", "abstract", "url"}
 
 
 def web_url(url: str | None) -> str | None:
@@ -50,18 +53,19 @@ def to_networkx(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     for ex in extractions:
         paper = ex.paper
+        fields = {
+            f.name: list(value) if f.many else value
+            for f in PAPER_FIELDS
+            if f.name not in _NOT_ATTRIBUTES
+            for value in [getattr(paper, f.name)]
+        }
         graph.add_node(
             paper.id,
             kind=PAPER,
             label=paper.title,
             name=paper.title,
-            title=paper.title,
-            date=paper.date,
+            **fields,
             url=paper_url(paper),
-            source=paper.source,
-            arxiv_id=paper.arxiv_id,
-            doi=paper.doi,
-            authors=list(paper.authors),
             releases_code=ex.releases_code,
         )
         for mention in ex.mentions:

@@ -19,7 +19,7 @@ from kg.extract import Extractor
 from kg.extract.parallel import extract_parallel
 from kg.ingest import BadRecordHandler, SkipCounter, iter_papers, raise_bad
 from kg.jobs.limits import Limits
-from kg.model import Paper, PaperExtraction, extraction_hash
+from kg.model import PAPER_FIELDS, Paper, PaperExtraction, extraction_hash
 from kg.store.base import Stats, Store
 
 ProgressCallback = Callable[[int], None]
@@ -38,16 +38,17 @@ class BuildReport:
 #: Lone UTF-16 surrogates: JSON escapes like "\ud800" decode to them, and no store can
 #: encode them (they used to crash the build half-way with an internal error).
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_TEXT_FIELDS = ("id", "title", "abstract", "date", "source", "arxiv_id", "doi", "url")
 
 
 def _invalid_text_field(paper: Paper) -> str | None:
     """The first field of ``paper`` holding a lone surrogate, if any."""
-    for name in _TEXT_FIELDS:
-        value = getattr(paper, name)
-        if value and not value.isascii() and _SURROGATE.search(value):
-            return name
-    return next(("authors" for a in paper.authors if _SURROGATE.search(a)), None)
+    for f in PAPER_FIELDS:
+        value = getattr(paper, f.name)
+        if any(
+            v and not v.isascii() and _SURROGATE.search(v) for v in (value if f.many else [value])
+        ):
+            return f.name
+    return None
 
 
 def checked_papers(

@@ -32,9 +32,10 @@ from kg.model import (
     EntityKind,
     Evidence,
     Mention,
-    Paper,
     PaperExtraction,
     Relation,
+    paper_from_record,
+    paper_record,
 )
 
 PART_GLOB = "part-*.jsonl"
@@ -62,19 +63,8 @@ class Partition:
 # -- records ---------------------------------------------------------------------------
 def extraction_to_json(ex: PaperExtraction) -> dict[str, Any]:
     """Everything needed to rebuild ``ex`` exactly (unlike the eval format's surfaces)."""
-    p = ex.paper
     return {
-        "paper": {
-            "id": p.id,
-            "title": p.title,
-            "abstract": p.abstract,
-            "date": p.date,
-            "source": p.source,
-            "arxiv_id": p.arxiv_id,
-            "doi": p.doi,
-            "authors": list(p.authors),
-            "url": p.url,
-        },
+        "paper": paper_record(ex.paper),
         "releases_code": ex.releases_code,
         "content_hash": ex.content_hash,
         "mentions": [
@@ -84,13 +74,7 @@ def extraction_to_json(ex: PaperExtraction) -> dict[str, Any]:
                 "key": m.entity.key,
                 "name": m.entity.name,
                 "surface": m.surface,
-                "evidence": [
-                    m.evidence.start,
-                    m.evidence.end,
-                    m.evidence.sentence_start,
-                    m.evidence.sentence_end,
-                    m.evidence.extractor,
-                ],
+                "evidence": list(m.evidence.as_tuple()),
             }
             for m in ex.mentions
         ],
@@ -98,8 +82,7 @@ def extraction_to_json(ex: PaperExtraction) -> dict[str, Any]:
 
 
 def extraction_from_json(record: dict[str, Any]) -> PaperExtraction:
-    paper = dict(record["paper"])
-    paper["authors"] = tuple(paper.get("authors") or ())
+    paper = paper_from_record(record["paper"])
     mentions = [
         Mention(
             relation=Relation(m["relation"]),
@@ -110,7 +93,7 @@ def extraction_from_json(record: dict[str, Any]) -> PaperExtraction:
         for m in record["mentions"]
     ]
     return PaperExtraction(
-        Paper(**paper), mentions, bool(record["releases_code"]), record.get("content_hash", "")
+        paper, mentions, bool(record["releases_code"]), record.get("content_hash", "")
     )
 
 

@@ -17,19 +17,21 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
-from kg.model import EntityKind, PaperExtraction, Relation
-from kg.neo4j.mapping import EVIDENCE_FIELDS, OPTIONAL_PAPER_FIELDS, graph_rows
+from kg.model import EVIDENCE_FIELDS, PAPER_FIELDS, EntityKind, PaperExtraction, Relation
+from kg.neo4j.mapping import graph_rows
 
 ARRAY_DELIMITER = "\x1f"
-PAPER_COLUMNS = (
-    ("id", "id:ID(Paper)"),
-    ("title", "title"),
-    ("abstract", "abstract"),
-    ("content_hash", "content_hash"),
-    ("releases_code_stated", "releases_code_stated:boolean"),
-    *((name, name) for name in OPTIONAL_PAPER_FIELDS),
-    ("authors", "authors:string[]"),
-)
+# (property, header) per column: the paper fields of kg.model, then the extraction's own
+_TYPED = {"id": "id:ID(Paper)", "releases_code_stated": "releases_code_stated:boolean"}
+PAPER_COLUMNS = tuple(
+    (name, _TYPED.get(name, name))
+    for name in (
+        *(f.name for f in PAPER_FIELDS if f.required),
+        "content_hash",
+        "releases_code_stated",
+        *(f.name for f in PAPER_FIELDS if not f.required and not f.many),
+    )
+) + tuple((f.name, f"{f.name}:string[]") for f in PAPER_FIELDS if f.many)
 EDGE_COLUMNS = tuple(
     (name, "string[]" if name in ("extractor", "surfaces") else "int[]")
     for name in (*EVIDENCE_FIELDS, "surfaces")

@@ -20,21 +20,21 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kg.model import (
+    EVIDENCE_FIELDS,
     Entity,
     EntityKind,
     Evidence,
     Mention,
-    Paper,
     PaperExtraction,
     Relation,
+    paper_from_record,
+    paper_record,
     stored_order,
 )
 
 if TYPE_CHECKING:  # the CSV writer uses this module without loading the driver
     from neo4j import ManagedTransaction
 
-EVIDENCE_FIELDS = ("start", "end", "sentence_start", "sentence_end", "extractor")
-OPTIONAL_PAPER_FIELDS = ("date", "source", "arxiv_id", "doi", "url")
 
 PAPERS = "UNWIND $rows AS r MERGE (p:Paper {id: r.id}) SET p = r"
 DROP_EDGES = "UNWIND $ids AS id MATCH (:Paper {id: id})-[e]->() DELETE e"
@@ -100,20 +100,8 @@ def schema_text() -> str:
 
 def paper_props(ex: PaperExtraction) -> dict[str, Any]:
     """The Paper node's properties; absent optional fields are left out, not stored empty."""
-    p = ex.paper
-    props: dict[str, Any] = {
-        "id": p.id,
-        "title": p.title,
-        "abstract": p.abstract,
-        "content_hash": ex.content_hash,
-        "releases_code_stated": ex.releases_code,
-    }
-    for name in OPTIONAL_PAPER_FIELDS:
-        value = getattr(p, name)
-        if value:
-            props[name] = value
-    if p.authors:
-        props["authors"] = list(p.authors)
+    props = paper_record(ex.paper)
+    props |= {"content_hash": ex.content_hash, "releases_code_stated": ex.releases_code}
     return props
 
 
@@ -142,8 +130,8 @@ def graph_rows(
             ev = edges.setdefault(m.relation, {}).setdefault(
                 (ex.paper.id, m.entity.key), {f: [] for f in EDGE_PROPS}
             )
-            for f in EVIDENCE_FIELDS:
-                ev[f].append(getattr(m.evidence, f))
+            for f, value in zip(EVIDENCE_FIELDS, m.evidence.as_tuple(), strict=True):
+                ev[f].append(value)
             ev["surfaces"].append(m.surface)
     return [paper_props(ex) for ex in latest.values()], entities, edges
 
@@ -170,17 +158,7 @@ def extraction(paper: dict[str, Any], edges: list[dict[str, Any]]) -> PaperExtra
             )
     mentions.sort(key=stored_order)
     return PaperExtraction(
-        paper=Paper(
-            id=paper["id"],
-            title=paper.get("title", ""),
-            abstract=paper.get("abstract", ""),
-            date=paper.get("date"),
-            source=paper.get("source") or "",
-            arxiv_id=paper.get("arxiv_id"),
-            doi=paper.get("doi"),
-            authors=tuple(paper.get("authors") or ()),
-            url=paper.get("url"),
-        ),
+        paper=paper_from_record(paper),
         mentions=mentions,
         releases_code=bool(paper.get("releases_code_stated")),
         content_hash=paper.get("content_hash") or "",

@@ -11,10 +11,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from kg.errors import QueryError, StoreError
-from kg.model import EntityKind, PaperExtraction, Relation
-from kg.neo4j.mapping import READ, STATS, extraction, schema_statements, write_batch
-from kg.store.base import Stats, Store, Table
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import (
     AuthError,
@@ -27,6 +23,11 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 from neo4j.graph import Node, Path, Relationship
+
+from kg.errors import QueryError, StoreError
+from kg.model import EntityKind, PaperExtraction, Relation
+from kg.neo4j.mapping import READ, STATS, extraction, schema_statements, write_batch
+from kg.store.base import Stats, Store, Table
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 READ_CHUNK = 500

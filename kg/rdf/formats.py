@@ -8,12 +8,13 @@ both paths give the same triples for the same papers.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import count
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, cast
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
@@ -21,6 +22,9 @@ from kg.model import Entity, PaperExtraction
 from kg.rdf.mapping import entity_quads, paper_quads
 from kg.rdf.vocab import DEFAULT_BASE_IRI, PREFIXES, entities_graph_iri, instance_prefixes
 from kg.store.base import Capability, Store
+
+if TYPE_CHECKING:
+    import rdflib
 
 Output = Path | str | BinaryIO
 
@@ -132,3 +136,16 @@ def write_trig(sel: Selection, out: Output) -> int:
 def write_jsonld(sel: Selection, out: Output) -> int:
     """Expanded JSON-LD with named graphs (pyoxigraph ≥ 0.5 writes it; no context needed)."""
     return _write(sel.quads(), out, RdfFormat.JSON_LD)
+
+
+def to_rdflib(store: Store, paper_ids: list[str] | None = None) -> rdflib.Dataset:
+    """``store`` (or some of its papers) as an rdflib ``Dataset``, named graphs kept, to
+    hand to the rdflib ecosystem (pySHACL, OWL-RL, SPARQL over rdflib). It is held in
+    memory: meant for a query's papers or a graph of thousands, not millions."""
+    import rdflib  # on first use: it costs more to import than kg's own exports
+
+    buffer = io.BytesIO()
+    write_nquads(Selection(store, paper_ids), buffer)
+    dataset = rdflib.Dataset()
+    dataset.parse(data=buffer.getvalue(), format="nquads")
+    return dataset

@@ -25,13 +25,14 @@ from urllib.parse import unquote
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.model import (
+    PAPER_FIELDS,
     Entity,
     EntityKind,
     Evidence,
     Mention,
-    Paper,
     PaperExtraction,
     Relation,
+    paper_from_record,
     stored_order,
 )
 from kg.rdf.vocab import (
@@ -41,6 +42,7 @@ from kg.rdf.vocab import (
     KIND_CLASS,
     OWL,
     PAPER_CLASS,
+    PAPER_FIELD_PROPERTY,
     PROV,
     RDF,
     RELATION_PROPERTY,
@@ -91,6 +93,11 @@ P = {
     }.items()
 }
 RELATION_NODE = {rel: NamedNode(iri) for rel, iri in RELATION_PROPERTY.items()}
+FIELD_NODE = {name: NamedNode(iri) for name, iri in PAPER_FIELD_PROPERTY.items()}
+_FIELD_BY_PROPERTY = {iri: name for name, iri in PAPER_FIELD_PROPERTY.items()}
+_REQUIRED = tuple(f for f in PAPER_FIELDS if f.required)
+_OPTIONAL = tuple(f for f in PAPER_FIELDS if not f.required)
+_TEXTS = {"title", "abstract"}  # language-tagged: written in English
 KIND_NODE = {kind: NamedNode(iri) for kind, iri in KIND_CLASS.items()}
 PAPER_NODE = NamedNode(PAPER_CLASS)
 EVIDENCE_NODE = NamedNode(EVIDENCE_CLASS)
@@ -155,11 +162,7 @@ def evidence_record(ex: PaperExtraction) -> str:
             m.relation.value,
             m.entity.kind.value,
             m.entity.key,
-            m.evidence.start,
-            m.evidence.end,
-            m.evidence.sentence_start,
-            m.evidence.sentence_end,
-            m.evidence.extractor,
+            *m.evidence.as_tuple(),
         ]
         for m in ex.mentions
     ]
@@ -186,9 +189,9 @@ def _described(
     """The paper's literals and its edges."""
     paper = ex.paper
     yield Quad(s, RDF_TYPE, PAPER_NODE, g)
-    yield Quad(s, P["identifier"], Literal(paper.id), g)
-    yield Quad(s, P["title"], _text(paper.title), g)
-    yield Quad(s, P["abstract"], _text(paper.abstract), g)
+    for f in _REQUIRED:
+        value = getattr(paper, f.name)
+        yield Quad(s, FIELD_NODE[f.name], _text(value) if f.name in _TEXTS else Literal(value), g)
     if content_hash:
         yield Quad(s, P["contentHash"], Literal(ex.content_hash), g)
     yield Quad(
@@ -197,18 +200,10 @@ def _described(
         Literal("true" if ex.releases_code else "false", datatype=XSD_BOOL),
         g,
     )
-    optional = {
-        "date": paper.date,
-        "source": paper.source,
-        "arxivId": paper.arxiv_id,
-        "doi": paper.doi,
-        "url": paper.url,
-    }
-    for name, value in optional.items():
-        if value:
-            yield Quad(s, P[name], Literal(value), g)
-    for author in paper.authors:
-        yield Quad(s, P["creator"], Literal(author), g)
+    for f in _OPTIONAL:
+        value = getattr(paper, f.name)
+        for item in value if f.many else (value,) if value else ():
+            yield Quad(s, FIELD_NODE[f.name], Literal(item), g)
     # Links to the same paper in other graphs (LPWC, Wikidata, OpenAlex all use these IRIs).
     if paper.arxiv_id:
         yield Quad(s, P["sameAs"], NamedNode(arxiv_iri(paper.arxiv_id)), g)
@@ -263,31 +258,28 @@ def read_paper_graph(quads: Iterable[Quad], entities: dict[str, Entity]) -> Pape
     """
     quads = list(quads)
     lit: dict[str, str] = {}
-    authors: list[str] = []
+    fields: dict[str, Any] = {f.name: [] for f in PAPER_FIELDS if f.many}
     evidence: dict[str, dict[str, str]] = {}
     reverse = {node.value: rel for rel, node in RELATION_NODE.items()}
     by_name = {node.value: name for name, node in P.items()}
     statements = {q.subject.value for q in quads if q.predicate == P["subject"]}
     for q in quads:
         subject = q.subject.value
+        field = _FIELD_BY_PROPERTY.get(q.predicate.value)
         pred = by_name.get(q.predicate.value)
         if subject in statements:
             if pred:
                 evidence.setdefault(subject, {})[pred] = q.object.value
-        elif pred == "creator":
-            authors.append(q.object.value)
+        elif field in fields:
+            fields[field].append(q.object.value)
+        elif field is not None:
+            fields[field] = q.object.value
         elif pred and pred != "sameAs":
             lit[pred] = q.object.value
-    paper = Paper(
-        id=lit["identifier"],
-        title=lit.get("title", ""),
-        abstract=lit.get("abstract", ""),
-        date=lit.get("date"),
-        source=lit.get("source", ""),
-        arxiv_id=lit.get("arxivId"),
-        doi=lit.get("doi"),
-        authors=tuple(sorted(authors)),
-        url=lit.get("url"),
+    if "id" not in fields:
+        raise KeyError("identifier")  # a paper graph without dcterms:identifier
+    paper = paper_from_record(
+        {k: sorted(v) if isinstance(v, list) else v for k, v in fields.items()}
     )
     mentions = []
     for ev in evidence.values():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.model import RELATION_KIND, EntityKind, Relation
+from kg.model import PAPER_FIELDS, RELATION_KIND, EntityKind, Relation
 from kg.rdf.vocab import (
     DCAT,
     DCTERMS,
@@ -22,6 +22,7 @@ from kg.rdf.vocab import (
     LPWC,
     MLS,
     OWL,
+    PAPER_FIELD_PROPERTY,
     PRISM,
     PROV,
     RDF,
@@ -288,17 +289,15 @@ _RELATION_SLOTS = tuple(Slot(iri) for iri in RELATION_PROPERTY.values())
 #: class → the slots its instances may have (SHACL shapes are closed over these).
 SLOTS: dict[str, tuple[Slot, ...]] = {
     PAPER: (
-        Slot(DCTERMS + "identifier", *_ONE),
-        Slot(DCTERMS + "title", *_ONE),
-        Slot(DCTERMS + "abstract", *_ONE),
+        *(Slot(PAPER_FIELD_PROPERTY[f.name], *_ONE) for f in PAPER_FIELDS if f.required),
         Slot(KG + "contentHash", *_ONE),
         Slot(KG + "releasesCodeStated", *_ONE),
-        Slot(DCTERMS + "date", 0, 1),
-        Slot(DCTERMS + "source", 0, 1),
-        Slot(KG + "arxivId", 0, 1),
-        Slot(KG + "doi", 0, 1),
-        Slot(KG + "url", 0, 1),
-        Slot(DCTERMS + "creator"),
+        *(
+            Slot(PAPER_FIELD_PROPERTY[f.name], 0, 1)
+            for f in PAPER_FIELDS
+            if not (f.required or f.many)
+        ),
+        *(Slot(PAPER_FIELD_PROPERTY[f.name]) for f in PAPER_FIELDS if f.many),
         Slot(OWL + "sameAs"),
         *_RELATION_SLOTS,
     ),

@@ -77,6 +77,21 @@ RELATION_PROPERTY: dict[Relation, str] = {
 }
 PROPERTY_RELATION = {v: k for k, v in RELATION_PROPERTY.items()}
 
+#: The property that carries each field of ``kg.model.PAPER_FIELDS`` (a test holds the two
+#: tables to the same fields): the mapping writes and reads papers, and the ontology
+#: declares their slots, from this.
+PAPER_FIELD_PROPERTY: dict[str, str] = {
+    "id": DCTERMS + "identifier",
+    "title": DCTERMS + "title",
+    "abstract": DCTERMS + "abstract",
+    "date": DCTERMS + "date",
+    "source": DCTERMS + "source",
+    "arxiv_id": KG + "arxivId",
+    "doi": KG + "doi",
+    "url": KG + "url",
+    "authors": DCTERMS + "creator",
+}
+
 KIND_CLASS: dict[EntityKind, str] = {kind: KG + kind.value for kind in EntityKind}
 CLASS_KIND = {v: k for k, v in KIND_CLASS.items()}
 PAPER_CLASS = KG + "Paper"

@@ -1,0 +1,209 @@
+"""One contract, every backend: what ``kg.store.base.Store`` promises, checked the same way
+on each registered store, so a backend that drifts from the others fails here by name
+rather than somewhere downstream (a build, an export, a named question)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.model import PaperExtraction, Relation
+from kg.query import QUERIES, run_named
+from kg.store import STORES, Capability, Store, open_store
+
+NAMES = ["memory", "oxigraph", "sharded", "neo4j"]
+BACKENDS = [*NAMES[:3], pytest.param("neo4j", marks=pytest.mark.neo4j)]
+SIZE = 60
+#: small, so the batch spans several shards (some sealed) on the sharded store
+SHARD_PAPERS = 25
+
+
+def _open(name: str, request: pytest.FixtureRequest, path: Path) -> Store:
+    if name == "neo4j":
+        return open_store(name, uri=request.getfixturevalue("neo4j_uri"))
+    return open_store(name, path=path, shard_papers=SHARD_PAPERS)
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "neo4j":
+        yield request.getfixturevalue("neo4j_store")
+        return
+    opened = _open(request.param, request, tmp_path / "db")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture(scope="module")
+def batch(seed_extractions: list[PaperExtraction]) -> list[PaperExtraction]:
+    """The first SIZE seed papers, one extraction per paper id."""
+    first: dict[str, PaperExtraction] = {}
+    for ex in seed_extractions:
+        first.setdefault(ex.paper.id, ex)
+        if len(first) == SIZE:
+            break
+    assert len(first) == SIZE
+    return list(first.values())
+
+
+def _edges(ex: PaperExtraction) -> list[tuple[str, str]]:
+    return sorted({(m.relation.value, m.entity.key) for m in ex.mentions})
+
+
+def _total(store: Store) -> int:
+    return sum(store.stats().edges.values())
+
+
+def _dataset(batch: list[PaperExtraction]) -> str:
+    names = Counter(
+        m.entity.name for ex in batch for m in ex.mentions if m.relation is Relation.EVALUATED_ON
+    )
+    assert names, "the batch evaluates on no dataset"
+    return names.most_common(1)[0][0]
+
+
+def _questions(batch: list[PaperExtraction]) -> list[tuple[str, dict[str, object]]]:
+    return [
+        ("evaluated-on", {"dataset": _dataset(batch), "limit": 0}),
+        ("top-methods", {"limit": 0}),
+        ("top-datasets", {"limit": 0}),
+        ("papers-with-code", {"limit": 0}),
+    ]
+
+
+def test_class_facts(store: Store, request: pytest.FixtureRequest) -> None:
+    name = request.node.callspec.params["store"]
+    cls = type(store)
+    assert cls.name == name
+    assert isinstance(store, STORES.get(name))
+    assert issubclass(cls, Store)
+    assert cls.query_language in {"sparql", "cypher"}
+    assert isinstance(cls.capabilities, frozenset)
+    assert all(isinstance(c, Capability) for c in cls.capabilities)
+    assert store.parts >= 1
+
+
+def test_empty_store(store: Store, batch: list[PaperExtraction]) -> None:
+    assert store.stats().papers == 0
+    assert sum(store.stats().edges.values()) == 0
+    assert store.content_hashes([ex.paper.id for ex in batch[:5]]) == {}
+    assert list(store.extractions()) == []
+
+
+def test_upsert_reads_back(store: Store, batch: list[PaperExtraction]) -> None:
+    store.upsert(batch)
+    ids = [ex.paper.id for ex in batch]
+    assert store.stats().papers == len(set(ids))
+    assert store.content_hashes(ids) == {ex.paper.id: ex.content_hash for ex in batch}
+    assert store.content_hashes(["no-such-paper"]) == {}
+    back = {ex.paper.id: ex for ex in store.extractions(ids)}
+    assert sorted(back) == sorted(ids)
+    for ex in batch:
+        got = back[ex.paper.id]
+        assert got.paper.title == ex.paper.title
+        assert _edges(got) == _edges(ex), ex.paper.id
+    assert sorted(ex.paper.id for ex in store.extractions()) == sorted(ids)
+    if type(store).name == "sharded":
+        assert store.parts == -(-SIZE // SHARD_PAPERS)
+
+
+def test_upsert_is_idempotent(store: Store, batch: list[PaperExtraction]) -> None:
+    store.upsert(batch)
+    before = store.stats()
+    store.upsert(batch)
+    assert store.stats() == before
+    assert store.stats().papers == len(batch)
+
+
+def test_upsert_replaces_a_paper(store: Store, batch: list[PaperExtraction]) -> None:
+    store.upsert(batch)
+    # the first paper that loses distinct edges when its mentions are cut in half
+    ex = next(e for e in batch if len(_edges(e)) > len(set(_edges(_cut(e)))))
+    before, full = _total(store), _edges(ex)
+    store.upsert([_cut(ex)])
+    (got,) = store.extractions([ex.paper.id])
+    assert len(_edges(got)) < len(full)
+    assert _edges(got) == _edges(_cut(ex))
+    after = _total(store)
+    assert after < before
+    assert before - after == len(full) - len(_edges(got))
+    assert store.stats().papers == len(batch)
+
+
+def _cut(ex: PaperExtraction) -> PaperExtraction:
+    return dataclasses.replace(ex, mentions=ex.mentions[: len(ex.mentions) // 2])
+
+
+def test_named_questions_answer_as_memory(store: Store, batch: list[PaperExtraction]) -> None:
+    store.upsert(batch)
+    with open_store("memory") as reference:
+        reference.upsert(batch)
+        for name, args in _questions(batch):
+            want = run_named(reference, name, args)
+            got = run_named(store, name, args)
+            assert want.rows, f"{name} {args}: nothing to compare"
+            assert got.columns == want.columns, name
+            assert got.rows == want.rows, name
+
+
+def test_answer_hook(store: Store, batch: list[PaperExtraction]) -> None:
+    store.upsert(batch)
+    ready = store.answer(QUERIES.get("top-methods"), {}, 5)
+    assert ready is None or ready == run_named(store, "top-methods", {"limit": 5})
+    if ready is not None:
+        assert len(ready.rows) == 5
+
+
+def test_raw_query(store: Store, batch: list[PaperExtraction]) -> None:
+    store.upsert(batch)
+    if store.query_language == "sparql":
+        table = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert len(table.columns) == 1
+        assert len(table.rows) == store.parts
+        assert all(row[0] > 0 for row in table.rows)
+    else:
+        table = store.query("MATCH (p:Paper) RETURN count(p) AS n")
+        assert table.columns == ["n"]
+        assert table.rows == [(len(batch),)]
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_flush_and_close(
+    name: str,
+    batch: list[PaperExtraction],
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if name == "neo4j":
+        request.getfixturevalue("neo4j_store")  # the session server, emptied
+    closed: list[Store] = []
+    opened = _open(name, request, tmp_path / "db")
+    original = type(opened).close
+
+    def close(self: Store) -> None:
+        closed.append(self)
+        original(self)
+
+    monkeypatch.setattr(type(opened), "close", close)
+    with opened as entered:
+        assert entered is opened
+        entered.upsert(batch[:10])
+        entered.flush()
+        entered.flush()
+    assert closed == [opened]
+    monkeypatch.undo()
+    if name == "memory":
+        return
+    # what was upserted outlives the store that wrote it (and the store let go of it)
+    with _open(name, request, tmp_path / "db") as again:
+        assert again.stats().papers == 10
+        assert again.content_hashes([batch[0].paper.id]) == {
+            batch[0].paper.id: batch[0].content_hash
+        }
