@@ -12,7 +12,7 @@ costs nothing and the CLI starts without spaCy::
     with kg.open_store("memory") as store:
         kg.build(["../shared/seeds"], store)
         table = kg.run_named(store, "evaluated-on", {"dataset": "ImageNet"})
-        kg.export(store, "turtle", "graph.ttl")
+        kg.export_store(store, "turtle", "graph.ttl")
         kg.view_store(store, "graph.html")
 """
 
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.2.0"
 
-#: public name → module that defines it
-_PUBLIC = {
+#: public name → the module that defines it (or module and its own name for the object)
+_PUBLIC: dict[str, str | tuple[str, str]] = {
     "Paper": "kg.model",
     "Entity": "kg.model",
     "EntityKind": "kg.model",
@@ -45,7 +45,7 @@ _PUBLIC = {
     "BuildReport": "kg.jobs.build",
     "QUERIES": "kg.query",
     "run_named": "kg.query",
-    "export": "kg.export",
+    "export_store": ("kg.export", "export"),  # not ``export``: the subpackage's name
     "EXPORTERS": "kg.export",
     "view_store": "kg.viz",
     "to_networkx": "kg.graph.networkx",
@@ -72,7 +72,7 @@ __all__ = [
     "Table",
     "__version__",
     "build",
-    "export",
+    "export_store",
     "iter_papers",
     "open_store",
     "run_named",
@@ -83,7 +83,8 @@ __all__ = [
 
 if TYPE_CHECKING:
     from kg.errors import KgError
-    from kg.export import EXPORTERS, export
+    from kg.export import EXPORTERS
+    from kg.export import export as export_store
     from kg.extract import Extractor
     from kg.graph.networkx import to_networkx
     from kg.ingest import iter_papers
@@ -97,10 +98,11 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    module = _PUBLIC.get(name)
-    if module is None:
+    target = _PUBLIC.get(name)
+    if target is None:
         raise AttributeError(f"module 'kg' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    module, attr = target if isinstance(target, tuple) else (target, name)
+    value = getattr(import_module(module), attr)
     globals()[name] = value
     return value
 

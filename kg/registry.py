@@ -1,8 +1,9 @@
 """Name → plug-in registries, the one extension pattern of kg (as in rdflib and spaCy).
 
 Entries are ``"module:attr"`` strings imported on first use, so optional backends such as
-neo4j cost nothing until asked for. Third parties register through the entry-point group
-``kg.<kind>`` (e.g. ``kg.stores``) without touching kg.
+neo4j cost nothing until asked for. Third parties register through the registry's
+entry-point group (``kg.stores``, ``kg.readers``, ``kg.exporters``, ``kg.queries``) without
+touching kg.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ T = TypeVar("T")
 
 
 class Registry(Generic[T]):
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, plural: str | None = None) -> None:
+        """``kind`` names an entry in messages; its plural names the entry-point group."""
         self.kind = kind
+        self.group = f"kg.{plural or kind + 's'}"
         self._targets: dict[str, str | T] = {}
         self._entry_points_loaded = False
 
@@ -48,5 +51,5 @@ class Registry(Generic[T]):
         if self._entry_points_loaded:
             return
         self._entry_points_loaded = True
-        for ep in entry_points(group=f"kg.{self.kind}s"):
+        for ep in entry_points(group=self.group):
             self._targets.setdefault(ep.name, ep.value)

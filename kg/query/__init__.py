@@ -11,7 +11,7 @@ from kg.registry import Registry
 from kg.resolve import Resolver
 from kg.store.base import Store, Table
 
-QUERIES: Registry[NamedQuery] = Registry("query")
+QUERIES: Registry[NamedQuery] = Registry("query", plural="queries")
 for _query in ALL:
     QUERIES.register(_query.name, _query)
 

@@ -14,9 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
+from pyoxigraph import NamedNode, Quad, Store
 
-from kg.errors import QueryError, StoreError, UsageError
+from kg.errors import StoreError
 from kg.model import Entity, EntityKind, PaperExtraction
 from kg.rdf import directory
 from kg.rdf.answers import ready_answer
@@ -36,12 +36,12 @@ from kg.rdf.mapping import (
 )
 from kg.rdf.pages import PageChanges, paper_row
 from kg.rdf.pairs import PairChanges
+from kg.rdf.sparql import run_sparql
 from kg.rdf.tally import PaperEdges, Tally
 from kg.rdf.vocab import (
     CLASS_KIND,
     DEFAULT_BASE_IRI,
     KIND_CLASS,
-    PREFIXES,
     PROPERTY_RELATION,
     entities_graph_iri,
     graph_iri,
@@ -63,31 +63,6 @@ CACHE_ENTRIES_MAX = 1 << 20
 # Below this many new papers a batch is written in one transaction: each bulk load makes
 # RocksDB table files, which for a handful of papers costs more than it saves.
 BULK_MIN_PAPERS = 64
-
-
-def _to_python(term: Any) -> Any:
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        dt = term.datatype.value if term.datatype else ""
-        if dt.endswith("#integer") or dt.endswith("#int") or dt.endswith("#long"):
-            return int(term.value)
-        if dt.endswith("#boolean"):
-            return term.value == "true"
-        if dt.endswith("#decimal") or dt.endswith("#double"):
-            return float(term.value)
-    return term.value
-
-
-def _to_term(value: Any) -> Any:
-    if isinstance(value, bool):
-        return Literal(
-            "true" if value else "false",
-            datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
-        )
-    if isinstance(value, int):
-        return Literal(str(value), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
-    return Literal(str(value))
 
 
 class OxigraphStore(KgStore):
@@ -327,28 +302,7 @@ class OxigraphStore(KgStore):
                 yield read_paper_graph(quads, entities)
 
     def query(self, text: str, params: dict[str, Any] | None = None) -> Table:
-        try:
-            subs = {Variable(k): _to_term(v) for k, v in (params or {}).items()}
-        except ValueError as exc:
-            raise UsageError(f"bad query parameter ({exc}): {sorted(params or {})}") from None
-        try:
-            result = self._store.query(
-                text, prefixes=PREFIXES, substitutions=subs, use_default_graph_as_union=True
-            )
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from None
-        except (RuntimeError, ValueError) as exc:  # e.g. a --param naming no projected variable
-            raise QueryError(f"SPARQL query rejected: {exc}") from None
-        if isinstance(result, bool) or not hasattr(result, "variables"):
-            if hasattr(result, "__bool__") and not hasattr(result, "__iter__"):
-                return Table(["result"], [(bool(result),)])
-            return Table(
-                ["subject", "predicate", "object"],
-                [(t.subject.value, t.predicate.value, t.object.value) for t in result],
-            )
-        columns = [v.value for v in result.variables]
-        rows = [tuple(_to_python(sol[c]) for c in columns) for sol in result]
-        return Table(columns, rows)
+        return run_sparql(self._store, text, params)
 
     def quads(self) -> Iterator[Quad]:
         """Every quad of the graph as exports carry it (evidence reified), for streaming
