@@ -1,4 +1,4 @@
-// kg's Neo4j schema, applied by kg.store.neo4j when a store is opened; also
+// kg's Neo4j schema, applied by kg.neo4j.store when a store is opened; also
 // runnable by hand: cypher-shell -f schemas/neo4j.cypher
 CREATE CONSTRAINT paper_id IF NOT EXISTS FOR (n:Paper) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT method_key IF NOT EXISTS FOR (n:Method) REQUIRE n.key IS UNIQUE;

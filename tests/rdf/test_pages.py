@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from kg.model import EntityKind, PaperExtraction, Relation
 from kg.query import run_named
-from kg.rdf import index, pages
+from kg.rdf import lookups, pages
 from kg.rdf.index import IndexGraph
 from kg.rdf.pages import Page, Row
 from kg.rdf.store import MemoryStore, OxigraphStore
@@ -101,7 +101,7 @@ def test_paged_answers_equal_the_full_answers_after_replacements_and_a_recount(
     tmp_path: Path, seed_extractions: list[PaperExtraction], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page_rows = 2  # small enough that the seed lists overflow their pages
-    for module in (pages, index):
+    for module in (pages, lookups):
         monkeypatch.setattr(module, "PAGE", page_rows)
     monkeypatch.setattr(pages, "CAP", 2 * page_rows)
     refills = []

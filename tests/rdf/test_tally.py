@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from kg.errors import StoreError
 from kg.model import PaperExtraction
 from kg.query import QUERIES, run_named
-from kg.rdf import index, tally
+from kg.rdf import lookups, tally
 from kg.rdf.answers import READY
 from kg.rdf.store import OxigraphStore
 from kg.rdf.tally import RANKED, Ranking
@@ -108,7 +108,7 @@ def test_top_answers_from_the_ranking_equal_the_full_answers(
 ) -> None:
     ranked = 16  # small enough that the seed graph's ranking has a floor above 1
     monkeypatch.setattr(tally, "RANKED", ranked)
-    monkeypatch.setattr(index, "RANKED", ranked)
+    monkeypatch.setattr(lookups, "RANKED", ranked)
     store = open_store("memory")
     store.upsert(seed_extractions)
     # papers whose extraction changed lose methods: counts fall and rankings must follow
