@@ -1,5 +1,8 @@
-"""kg's spaCy components. Each reads the abstract text once per document and leaves plain
-Python records in ``doc.user_data`` (cheap to create, cheap to pickle to worker processes).
+"""kg's spaCy components. They share one ``Reading`` of each abstract, kept under one key
+of ``doc.user_data`` (a ``doc._`` extension costs a few µs an access): the text, its
+sentence spans, and the plain records each component adds (cheap to create, cheap to
+pickle to worker processes). Components read the text, not tokens, so the extractor
+hands them docs it did not tokenise.
 
 Sentence spans come from ``kg.extract.sentences``.
 """
@@ -7,13 +10,14 @@ Sentence spans come from ``kg.extract.sentences``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract import cues, lexicon, roles
-from kg.extract.abbreviations import find_abbreviations
+from kg.extract.abbreviations import Abbreviation, find_abbreviations
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.names import find_names
 from kg.extract.sentences import sentence_of, split_sentences
@@ -44,46 +48,67 @@ class RawMention(NamedTuple):
         )
 
 
-def _add(doc: Doc, mention: RawMention) -> None:
-    doc.user_data.setdefault("kg_mentions", []).append(mention)
+@dataclass(slots=True)
+class Reading:
+    """What kg's components know of one abstract, filled in pipeline order
+    (``kg.extract.pipeline.COMPONENTS``): the extractor sets ``text`` and ``title``,
+    ``kg_sentences`` the sentence spans, ``kg_urls`` the spans of links (``masked``, so no
+    name is read inside one) and ``releases_code``, ``kg_abbreviations`` the acronyms;
+    every component appends its ``mentions``."""
+
+    text: str
+    title: str = ""
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    masked: list[tuple[int, int]] = field(default_factory=list)
+    abbreviations: dict[str, Abbreviation] = field(default_factory=dict)
+    mentions: list[RawMention] = field(default_factory=list)
+    releases_code: bool = False
+
+
+READING = "kg"  # the key of ``doc.user_data`` that holds the Reading
+
+
+def reading(doc: Doc) -> Reading:
+    """The doc's Reading; a doc the extractor did not make gets one of its own text."""
+    found: Reading | None = doc.user_data.get(READING)
+    if found is None:
+        found = doc.user_data[READING] = Reading(doc.text)
+    return found
 
 
 @Language.component("kg_sentences")
 def sentence_component(doc: Doc) -> Doc:
-    """Keep one copy of the text (``doc.text`` rebuilds it) and its sentence spans."""
-    text = doc.user_data.get("kg_text") or doc.text
-    doc.user_data["kg_text"] = text
-    doc.user_data["kg_sents"] = split_sentences(text)
+    """The sentence spans every later component places its evidence in."""
+    state = reading(doc)
+    state.sentences = split_sentences(state.text)
     return doc
 
 
 @Language.component("kg_urls")
 def url_component(doc: Doc) -> Doc:
     """Code repositories → RELEASES_CODE, every other link → LINKS_TO."""
-    text, sents = doc.user_data["kg_text"], doc.user_data["kg_sents"]
-    masked = []
+    state = reading(doc)
+    text, sents = state.text, state.sentences
     for url in find_urls(text):
         s, e = sentence_of(sents, url.start)
         relation = Relation.RELEASES_CODE if url.is_code else Relation.LINKS_TO
-        _add(
-            doc,
-            RawMention(relation, url.canonical, url.url, url.start, url.end, s, e, "kg.urls.v2"),
+        state.mentions.append(
+            RawMention(relation, url.canonical, url.url, url.start, url.end, s, e, "kg.urls.v2")
         )
-        masked.append((url.start, url.end))
-        if url.is_code:
-            doc.user_data["kg_releases_code"] = True
-    doc.user_data["kg_masked"] = masked
+        state.masked.append((url.start, url.end))
+        state.releases_code |= url.is_code
     low = text.lower()  # cheap gate: the release pattern is costly on every abstract
     if ("code" in low or "implementation" in low) and cues.RELEASE_CODE_RE.search(text):
-        doc.user_data["kg_releases_code"] = True
+        state.releases_code = True
     return doc
 
 
 @Language.component("kg_abbreviations")
 def abbreviation_component(doc: Doc) -> Doc:
     """Short form → long form, so "LEP" and "Learned Embedding Propagation" are one entity."""
-    text = doc.user_data["kg_text"]
-    doc.user_data["kg_abbr"] = {a.short: a for a in find_abbreviations(text)} if "(" in text else {}
+    state = reading(doc)
+    if "(" in state.text:
+        state.abbreviations = {a.short: a for a in find_abbreviations(state.text)}
     return doc
 
 
@@ -99,16 +124,11 @@ class EntityComponent:
         self.gazetteer = gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
-        text, sents = doc.user_data["kg_text"], doc.user_data["kg_sents"]
-        candidates = find_names(
-            text,
-            sents,
-            doc.user_data.get("kg_masked", []),
-            doc.user_data.get("kg_abbr", {}),
-            self.gazetteer,
-        )
+        state = reading(doc)
+        text, sents, add = state.text, state.sentences, state.mentions.append
+        candidates = find_names(text, sents, state.masked, state.abbreviations, self.gazetteer)
         taken: set[tuple[int, int]] = set()
-        for cand, relation in roles.assign(text, doc.user_data.get("kg_title", ""), candidates):
+        for cand, relation in roles.assign(text, state.title, candidates):
             if relation is Relation.ADDRESSES:
                 tag = "task"
             else:
@@ -116,8 +136,7 @@ class EntityComponent:
             if (cand.start, cand.end) in taken:
                 continue  # a long form found both as a name run and as an abbreviation
             taken.add((cand.start, cand.end))
-            _add(
-                doc,
+            add(
                 RawMention(
                     relation,
                     cand.name,
@@ -134,8 +153,7 @@ class EntityComponent:
             (metrics if m.lastgroup == "metric" else task_heads).append(m)
         for m in metrics:
             if (m.start(), m.end()) not in taken:
-                _add(
-                    doc,
+                add(
                     RawMention(
                         Relation.REPORTS_METRIC,
                         m.group(0),
@@ -149,10 +167,12 @@ class EntityComponent:
         for m in task_heads:
             mods = cues.TASK_MODIFIERS_RE.search(text, max(0, m.start() - 48), m.start())
             if mods:
-                self._task(doc, mods.group(0) + m.group(0), m.end(), sentence_of(sents, m.start()))
+                self._task(
+                    state, mods.group(0) + m.group(0), m.end(), sentence_of(sents, m.start())
+                )
         return doc
 
-    def _task(self, doc: Doc, phrase: str, end: int, sent: tuple[int, int]) -> None:
+    def _task(self, state: Reading, phrase: str, end: int, sent: tuple[int, int]) -> None:
         """ "the semantic segmentation" → "semantic segmentation", "approaches for text
         classification" → "text classification": a task name is the run of modifiers that
         ends at the head word, so it starts after the last word that cannot modify one."""
@@ -163,8 +183,7 @@ class EntityComponent:
         words = words[start:]
         if len(words) >= 2:
             phrase = " ".join(words)
-            _add(
-                doc,
+            state.mentions.append(
                 RawMention(
                     Relation.ADDRESSES, phrase, phrase, end - len(phrase), end, *sent, "kg.task.v3"
                 ),

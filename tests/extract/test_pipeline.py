@@ -4,6 +4,7 @@ from dataclasses import replace
 from importlib.resources import files
 
 from kg.extract import pipeline
+from kg.extract.components import READING, reading
 from kg.extract.pipeline import ExtractConfig, Extractor, rules_fingerprint
 from kg.model import EntityKind, Paper, extraction_hash
 from kg.resolve import Resolver
@@ -34,3 +35,23 @@ def test_extractions_carry_the_hash_of_paper_and_rules(seed_papers: list[Paper])
     assert ex.content_hash != extraction_hash(paper, "other rules")
     edited = replace(paper, abstract=paper.abstract + " More.")
     assert extractor.extract_one(edited).content_hash != ex.content_hash
+
+
+def test_components_share_one_reading_whether_or_not_the_doc_has_tokens(
+    extractor: Extractor,
+) -> None:
+    """The extractor's docs carry no tokens; a tokenised doc (another caller's) reads alike,
+    its Reading made from the doc's text."""
+    paper = Paper(
+        id="x",
+        title="A study",
+        abstract="We evaluate ResNet-50 on ImageNet. Code: https://github.com/a/b.",
+    )
+    [ex] = extractor.extract([paper])
+    doc = extractor.nlp(paper.abstract)
+    state = reading(doc)
+    assert len(doc) > 0 and state.text == paper.abstract and state.sentences
+    assert [m.surface for m in state.mentions] == [m.surface for m in ex.mentions]
+    assert {"ImageNet", "https://github.com/a/b"} <= {m.surface for m in ex.mentions}
+    assert state.releases_code and ex.releases_code
+    assert list(doc.user_data) == [READING]  # one key, not one per component
