@@ -22,7 +22,7 @@ from kg.cli.common import (
     Uri,
     Workers,
     app,
-    open_graph,
+    open_backend,
     report_skipped,
     resolver_for,
 )
@@ -83,23 +83,23 @@ def build(
         max_title_chars=max_title_chars,
     )
     created = Capability.DIRECTORY in STORES.get(store).capabilities and not db.exists()
-    opened = open_graph(store, db, base_iri=base_iri, uri=uri, database=database)
+    opened = open_backend(store, db, base_iri=base_iri, uri=uri, database=database)
     if from_extracted is not None:
         from kg.jobs.distributed import load_partitions
 
-        with opened as graph, progress_bar("storing") as (_, step):
-            n = store_extractions(load_partitions(from_extracted), graph, batch_size, step)
+        with opened as backend, progress_bar("storing") as (_, step):
+            n = store_extractions(load_partitions(from_extracted), backend, batch_size, step)
             print(f"{n} papers stored from {from_extracted}")
-            print_stats(graph.stats())
+            print_stats(backend.stats())
         return
     extractor = Extractor(resolver=resolver_for(aliases))
     empty = False
     try:
-        with opened as graph, progress_bar("building") as (total, step):
+        with opened as backend, progress_bar("building") as (total, step):
             try:
                 report = run_build(
                     sources or [],
-                    graph,
+                    backend,
                     fmt=fmt,
                     extractor=extractor,
                     limits=limits,
@@ -109,7 +109,7 @@ def build(
                     workers=workers,
                 )
             except BaseException:
-                empty = created and _holds_no_papers(graph)
+                empty = created and _holds_no_papers(backend)
                 raise
     finally:
         if empty:  # a failed first build leaves no store behind, as it found none
@@ -123,9 +123,9 @@ def build(
         print_stats(report.stats)
 
 
-def _holds_no_papers(graph: Any) -> bool:
+def _holds_no_papers(backend: Any) -> bool:
     try:
-        return bool(graph.stats().papers == 0)
+        return bool(backend.stats().papers == 0)
     except Exception:  # a store too broken to count is left for the user to look at
         return False
 

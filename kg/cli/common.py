@@ -73,7 +73,7 @@ Database = Annotated[
 DEFAULT_DB = Path(".kg/db")
 
 
-def open_graph(
+def open_backend(
     store: str,
     db: Path,
     read_only: bool = False,

@@ -18,7 +18,7 @@ from kg.cli.common import (
     Uri,
     app,
     focus_args,
-    open_graph,
+    open_backend,
 )
 from kg.cli.output import print_stats, progress_bar
 from kg.store import DEFAULT_SERVER, DEFAULT_STORE
@@ -53,9 +53,9 @@ def view(
     from kg.viz import view_store
 
     args = focus_args(query, arg, with_code)
-    with open_graph(store, db, read_only=True, uri=uri, database=database) as graph:
+    with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
         result = view_store(
-            graph,
+            backend,
             out,
             query=query,
             query_args=args,
@@ -100,8 +100,8 @@ def export_cmd(
     from kg.export import export
 
     args = focus_args(query, arg, with_code)
-    with open_graph(store, db, read_only=True, uri=uri, database=database) as graph:
-        n = export(graph, fmt, out, query=query, query_args=args, base_iri=base_iri)
+    with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
+        n = export(backend, fmt, out, query=query, query_args=args, base_iri=base_iri)
     print(f"{n} records written to {out} ({fmt})")
 
 
@@ -119,8 +119,8 @@ def import_cmd(
     """
     from kg.rdf.parse import import_rdf
 
-    with open_graph(store, db, uri=uri, database=database) as graph:
-        print(f"{import_rdf(graph, file)} papers imported from {file}")
+    with open_backend(store, db, uri=uri, database=database) as backend:
+        print(f"{import_rdf(backend, file)} papers imported from {file}")
 
 
 @app.command()
@@ -139,8 +139,8 @@ def load(
     from kg.jobs.transfer import load_store
 
     with (
-        open_graph(DEFAULT_STORE, source, read_only=True) as src,
-        open_graph(store, db, uri=uri, database=database) as dst,
+        open_backend(DEFAULT_STORE, source, read_only=True) as src,
+        open_backend(store, db, uri=uri, database=database) as dst,
         progress_bar("loading") as (total, step),
     ):
         total(src.stats().papers)

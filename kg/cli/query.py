@@ -16,7 +16,7 @@ from kg.cli.common import (
     Uri,
     app,
     bind_query_args,
-    open_graph,
+    open_backend,
     parse_params,
 )
 from kg.cli.output import OutputFormat, print_stats, print_table
@@ -50,8 +50,8 @@ def query(
 
     options = {"with_code": with_code, "limit": limit}
     bound = bind_query_args(name, args or [], options)
-    with open_graph(store, db, read_only=True, uri=uri, database=database) as graph:
-        table = run_named(graph, name, bound)
+    with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
+        table = run_named(backend, name, bound)
     print_table(table, output)
     cut_at = LIMIT.default if limit is None else limit
     if output is OutputFormat.table and cut_at and len(table.rows) == cut_at:
@@ -89,10 +89,10 @@ def sparql(
 
     Example: kg sparql 'SELECT ?t WHERE { ?p dcterms:title ?t } LIMIT 3'
     """
-    with open_graph(store, db, read_only=True, language="sparql") as graph:
-        print_table(graph.query(text, parse_params(param)), output)
-        if graph.parts > 1:
-            print(f"ran on each of {graph.parts} shards; rows concatenated", file=sys.stderr)
+    with open_backend(store, db, read_only=True, language="sparql") as backend:
+        print_table(backend.query(text, parse_params(param)), output)
+        if backend.parts > 1:
+            print(f"ran on each of {backend.parts} shards; rows concatenated", file=sys.stderr)
 
 
 @app.command()
@@ -110,8 +110,8 @@ def cypher(
 
     Example: kg cypher 'MATCH (p:Paper)-[:EVALUATED_ON]->(d:Dataset {name: $d}) RETURN p.title' --param d=ImageNet
     """
-    with open_graph(store, DEFAULT_DB, uri=uri, database=database, language="cypher") as graph:
-        print_table(graph.query(text, parse_params(param)), output)
+    with open_backend(store, DEFAULT_DB, uri=uri, database=database, language="cypher") as backend:
+        print_table(backend.query(text, parse_params(param)), output)
 
 
 @app.command()
@@ -125,8 +125,8 @@ def stats(
 
     Example: kg stats --db out/db
     """
-    with open_graph(store, db, read_only=True, uri=uri, database=database) as graph:
-        print_stats(graph.stats())
+    with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
+        print_stats(backend.stats())
 
 
 @app.command()
@@ -144,6 +144,6 @@ def why(
     """
     from kg.query.why import explain
 
-    with open_graph(store, db, read_only=True, uri=uri, database=database) as graph:
-        for line in explain(graph, paper, entity):
+    with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
+        for line in explain(backend, paper, entity):
             print(line)
