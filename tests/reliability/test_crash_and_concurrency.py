@@ -3,6 +3,7 @@ one wins, the other exits 3; so does a reader while a build writes."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -34,14 +35,23 @@ def start_build(src: Path, db: Path) -> subprocess.Popen[str]:
     )
 
 
+def _table_bytes(db: Path) -> int:
+    """Bytes of RocksDB tables now; a compaction may delete a table between listing and
+    reading its size."""
+    total = 0
+    for table in (db / "oxigraph").glob("*.sst"):
+        with contextlib.suppress(FileNotFoundError):
+            total += table.stat().st_size
+    return total
+
+
 def wait_for_tables(db: Path, proc: subprocess.Popen[str], at_least_mb: float) -> None:
     """Until the writing build has put ``at_least_mb`` of RocksDB tables on disk (a reader
     cannot look inside while it writes)."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         assert proc.poll() is None, f"build ended early: {proc.communicate()}"
-        tables = [f.stat().st_size for f in (db / "oxigraph").glob("*.sst") if f.exists()]
-        if sum(tables) >= at_least_mb * 2**20:
+        if _table_bytes(db) >= at_least_mb * 2**20:
             return
         time.sleep(0.05)
     pytest.fail(f"no {at_least_mb} MB of tables written within 300 s")
