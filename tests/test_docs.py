@@ -77,6 +77,7 @@ def test_readme_commands_run_on_the_seed_data(tmp_path: Path, seeds_dir: Path) -
     work.mkdir()
     (tmp_path / "shared").symlink_to(seeds_dir.parent)
     (work / "pipelines").symlink_to(ROOT / "pipelines")
+    (work / "config").symlink_to(ROOT / "config")  # the alias file pipelines name
     env = {**os.environ, "COLUMNS": "200"}
     for line in readme_commands():
         expected = [v for k, v in README_OUTPUT.items() if line.startswith(k)]

@@ -76,7 +76,7 @@ def export_cmd(
         str,
         typer.Option(
             "--format",
-            help="turtle, ntriples, nquads, trig, jsonld, graphml, or csv (neo4j-admin import files, a directory).",
+            help="turtle, ntriples, jsonld (compact, one graph), nquads, trig, jsonld-graphs (named graphs kept), graphml, or csv (neo4j-admin import files, a directory).",
         ),
     ] = "turtle",
     out: Annotated[

@@ -1,4 +1,5 @@
-"""Exports by format name: RDF (turtle, ntriples, nquads, trig, jsonld), graphml and csv.
+"""Exports by format name: RDF (turtle, ntriples, nquads, trig, jsonld, jsonld-graphs),
+graphml and csv.
 
 Each format is an ``ExportFormat`` in the ``EXPORTERS`` registry; its writer is imported
 on first use, so the neo4j-admin CSV writer costs nothing until asked for. Writers take
@@ -42,6 +43,7 @@ for _fmt in (
     ExportFormat("nquads", "kg.rdf.formats:write_nquads", "quads", ".nq"),
     ExportFormat("trig", "kg.rdf.formats:write_trig", "quads", ".trig"),
     ExportFormat("jsonld", "kg.rdf.formats:write_jsonld", "quads", ".jsonld"),
+    ExportFormat("jsonld-graphs", "kg.rdf.formats:write_jsonld_graphs", "quads", ".jsonld"),
     ExportFormat("graphml", "kg.graph.graphml:write_graphml", "extractions", ".graphml"),
     ExportFormat("csv", "kg.neo4j.admin_csv:write_neo4j_csv", "extractions", "", directory=True),
 ):

@@ -61,7 +61,7 @@ class Neo4jStore(Store):
         self, uri: str, auth: tuple[str, str] | None, database: str | None, retry_s: float = 15.0
     ) -> None:
         self.uri, self.database = uri, database
-        user = auth[0] if auth else None
+        self._user = auth[0] if auth else None
         try:
             self._driver: Driver = GraphDatabase.driver(
                 uri,
@@ -77,10 +77,7 @@ class Neo4jStore(Store):
                     self._driver.execute_query(statement, database_=database)
                 self._driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
         except AuthError:
-            raise StoreError(
-                f"{uri}: Neo4j rejected the credentials of user {user!r}; check "
-                "NEO4J_USERNAME and NEO4J_PASSWORD"
-            ) from None
+            raise self._auth_error() from None
         except (ConfigurationError, ValueError) as exc:
             raise StoreError(f"{uri}: not a usable Neo4j URI ({_first_line(exc)})") from None
         except (DriverError, OSError) as exc:
@@ -106,16 +103,25 @@ class Neo4jStore(Store):
         auth = (username or "neo4j", password) if password else None
         return cls(uri, auth, database or os.environ.get("NEO4J_DATABASE") or None, retry_s)
 
+    def _auth_error(self) -> StoreError:
+        """The server refused us: no password given, or a wrong user or password."""
+        if self._user is None:
+            return StoreError(
+                f"{self.uri}: Neo4j requires a password; set NEO4J_PASSWORD "
+                "(and NEO4J_USERNAME if not 'neo4j')"
+            )
+        return StoreError(
+            f"{self.uri}: Neo4j rejected the credentials of user {self._user!r}; check "
+            "NEO4J_USERNAME and NEO4J_PASSWORD"
+        )
+
     @contextmanager
     def _errors(self) -> Iterator[None]:
         """Server-side failures become one-line StoreErrors naming the URI."""
         try:
             yield
         except AuthError:
-            raise StoreError(
-                f"{self.uri}: Neo4j rejected the credentials; check "
-                "NEO4J_USERNAME and NEO4J_PASSWORD"
-            ) from None
+            raise self._auth_error() from None
         except ClientError as exc:
             if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise StoreError(

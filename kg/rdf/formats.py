@@ -9,24 +9,35 @@ both paths give the same triples for the same papers.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, cast
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
 
 from kg.model import Entity, PaperExtraction
 from kg.rdf.mapping import entity_quads, paper_quads
-from kg.rdf.vocab import DEFAULT_BASE_IRI, PREFIXES, entities_graph_iri, instance_prefixes
+from kg.rdf.vocab import (
+    DEFAULT_BASE_IRI,
+    PREFIXES,
+    RDF,
+    XSD,
+    entities_graph_iri,
+    instance_prefixes,
+)
 from kg.store.base import Capability, Store
 
 if TYPE_CHECKING:
     import rdflib
 
 Output = Path | str | BinaryIO
+RDF_TYPE = RDF + "type"
+XSD_STRING = XSD + "string"
 
 
 class QuadSource(Protocol):
@@ -133,9 +144,78 @@ def write_trig(sel: Selection, out: Output) -> int:
     return _write(sel.quads(), out, RdfFormat.TRIG, sel.prefixes())
 
 
-def write_jsonld(sel: Selection, out: Output) -> int:
-    """Expanded JSON-LD with named graphs (pyoxigraph ≥ 0.5 writes it; no context needed)."""
+def write_jsonld_graphs(sel: Selection, out: Output) -> int:
+    """Expanded JSON-LD keeping kg's named graphs, one per paper (``--format
+    jsonld-graphs``): for tools that want the layout; load it as an rdflib ``Dataset``."""
     return _write(sel.quads(), out, RdfFormat.JSON_LD)
+
+
+def write_jsonld(sel: Selection, out: Output) -> int:
+    """Compact JSON-LD of the default graph, as people use it: one ``@context`` (kg's
+    prefixes and the instance prefixes), then node objects in ``@graph``, one per run of
+    triples on a subject (a subject met again gets another node object, which readers
+    merge). ``rdflib.Graph().parse(path)`` reads it to the triples Turtle holds; it is
+    streamed, never the whole graph in memory."""
+    prefixes = sel.prefixes()
+    by_length = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+
+    def short(iri: str) -> str:
+        for prefix, namespace in by_length:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    def value(term: Any) -> Any:
+        if isinstance(term, Literal):
+            if term.language:
+                return {"@value": term.value, "@language": term.language}
+            if term.datatype is None or term.datatype.value == XSD_STRING:
+                return term.value
+            return {"@value": term.value, "@type": short(term.datatype.value)}
+        if isinstance(term, BlankNode):
+            return {"@id": f"_:{term.value}"}
+        return {"@id": short(term.value)}
+
+    def nodes() -> Iterator[bytes]:
+        node: dict[str, Any] = {}
+        for triple in map(TRIPLE, sel.quads()):
+            subject = short(triple.subject.value)
+            if node.get("@id") != subject:
+                if node:
+                    yield json.dumps(node, ensure_ascii=False).encode()
+                node = {"@id": subject}
+            if triple.predicate.value == RDF_TYPE:
+                key, item = "@type", short(triple.object.value)
+            else:
+                key, item = short(triple.predicate.value), value(triple.object)
+            node.setdefault(key, []).append(item)
+            yield b""  # one per triple, counted by the caller
+        if node:
+            yield json.dumps(node, ensure_ascii=False).encode()
+
+    head = json.dumps({"@context": prefixes}, ensure_ascii=False)[:-1]
+    triples = 0
+    with _binary(out) as fh:
+        fh.write(head.encode() + b', "@graph": [\n')
+        first = True
+        for chunk in nodes():
+            if not chunk:
+                triples += 1
+                continue
+            fh.write(chunk if first else b",\n" + chunk)
+            first = False
+        fh.write(b"\n]}\n")
+    return triples
+
+
+@contextmanager
+def _binary(out: Output) -> Iterator[BinaryIO]:
+    """``out`` as a binary stream: a path opened (and closed) here, or the caller's."""
+    if isinstance(out, (str, Path)):
+        with open(out, "wb") as fh:
+            yield fh
+    else:
+        yield out
 
 
 def to_rdflib(store: Store, paper_ids: list[str] | None = None) -> rdflib.Dataset:

@@ -26,7 +26,7 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
-from kg.graph.networkx import PAPER, top_k
+from kg.graph.networkx import PAPER, Cut, top_k
 from kg.model import EntityKind, Relation
 
 #: Node kind → (vis shape, colour, legend glyph). Shapes draw the label outside, so
@@ -55,8 +55,19 @@ RELATION_COLOUR: dict[str, str] = {
 }
 
 LABEL_CHARS = 40  # longer names are cut on the canvas; tooltips show them whole
+PAPER_LABEL_CHARS = 24  # overview papers: a hint of the title, drawn only when zoomed in
 EVIDENCE_PER_EDGE = 3  # sentences carried per edge: enough to judge, bounded page size
 BIG_GRAPH = 300  # above this many nodes: straight edges, no improved layout, hide on drag
+
+#: The overview's node options: large entity labels drawn at the first zoom.
+OVERVIEW_NODES_STYLE: dict[str, Any] = {
+    "scaling": {
+        "min": 8,
+        "max": 40,
+        "label": {"enabled": True, "min": 36, "max": 56, "drawThreshold": 6, "maxVisible": 24},
+    },
+    "font": {"size": 18, "face": "system-ui, sans-serif", "strokeWidth": 3},
+}
 
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -101,9 +112,19 @@ def json_for_script(value: Any) -> str:
     return _JSON_UNSAFE.sub(lambda m: _JSON_ESCAPES[m.group()], text)
 
 
-def _short(text: str) -> str:
+def short(text: str, chars: int = LABEL_CHARS) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+    return text if len(text) <= chars else text[: chars - 1] + "…"
+
+
+def code_link(graph: nx.MultiDiGraph, paper: Any) -> str | None:
+    """The first code repository ``paper`` releases (by URL), if ``graph`` still holds it."""
+    urls = sorted(
+        str(graph.nodes[dst].get("url") or graph.nodes[dst].get("name"))
+        for _src, dst, relation in graph.out_edges(paper, keys=True)
+        if relation == Relation.RELEASES_CODE.value
+    )
+    return urls[0] if urls else None
 
 
 def stabilisation_iterations(nodes: int) -> int:
@@ -115,17 +136,31 @@ def stabilisation_iterations(nodes: int) -> int:
     return max(100, min(600, 200_000 // max(nodes, 1)))
 
 
-def build_network(graph: nx.MultiDiGraph) -> Network:
-    """The graph as a pyvis Network: vis node/edge records, groups and physics options."""
+def build_network(graph: nx.MultiDiGraph, overview: bool = False) -> Network:
+    """The graph as a pyvis Network: vis node/edge records, groups and physics options.
+
+    In the ``overview`` paper labels are short and small, below vis's draw threshold at
+    the first zoom, so the entity labels (sized by ``vis_options``) are what one reads.
+    """
     net = Network(directed=True)
     big = graph.number_of_nodes() > BIG_GRAPH
     for node, attrs in graph.nodes(data=True):
         kind = str(attrs.get("kind", ""))
         name = str(attrs.get("name") or attrs.get("label") or node)
         shape = KIND_STYLE.get(kind, OTHER_STYLE)[0]
+        extra: dict[str, Any] = {}
+        if kind == PAPER:
+            extra = {"summary": attrs.get("summary"), "code": attrs.get("code")}
+            if extra["code"] is None:
+                extra["code"] = code_link(graph, node)
+            if overview:
+                extra.update(
+                    font={"size": 9}, scaling={"label": {"enabled": False, "drawThreshold": 9}}
+                )
+        paper_label = overview and kind == PAPER
         net.add_node(
             str(node),
-            label=_short(name),
+            label=short(name, PAPER_LABEL_CHARS if paper_label else LABEL_CHARS),
             shape=shape,
             group=kind,
             value=graph.degree(node),
@@ -135,6 +170,7 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
             forms=[f for f in attrs.get("surface_forms", []) if f != name],
             url=attrs.get("url"),
             degree=graph.degree(node),
+            **extra,
         )
     for i, (src, dst, attrs) in enumerate(graph.edges(data=True)):
         relation = str(attrs.get("relation", ""))
@@ -153,7 +189,7 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
             more=max(0, len(evidence) - EVIDENCE_PER_EDGE),
         )
     net.force_atlas_2based(
-        gravity=-60,
+        gravity=-100 if overview else -60,  # overview: room between the labels
         central_gravity=0.01,
         spring_length=90,
         spring_strength=0.08,
@@ -168,8 +204,13 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
     return net
 
 
-def vis_options(net: Network, graph: nx.MultiDiGraph) -> dict[str, Any]:
-    """pyvis's options plus what pyvis has no setter for: groups, scaling, hover."""
+def vis_options(net: Network, graph: nx.MultiDiGraph, overview: bool = False) -> dict[str, Any]:
+    """pyvis's options plus what pyvis has no setter for: groups, scaling, hover.
+
+    The ``overview`` draws entity labels large (36-56 canvas px by paper count): fitting
+    ~160 nodes to a 1400x900 window scales the canvas by about 0.3, which leaves them at
+    a legible 11-17 px, above vis's draw threshold.
+    """
     big = graph.number_of_nodes() > BIG_GRAPH
     options: dict[str, Any] = json.loads(net.options.to_json())
     options["physics"]["minVelocity"] = 1.0
@@ -185,9 +226,12 @@ def vis_options(net: Network, graph: nx.MultiDiGraph) -> dict[str, Any]:
             "max": 36,
             "label": {"enabled": True, "min": 11, "max": 16, "drawThreshold": 6},
         },
+        **(OVERVIEW_NODES_STYLE if overview else {}),
         "font": {"size": 12, "face": "system-ui, sans-serif"},
         "borderWidth": 1,
     }
+    if overview:  # edge labels only when zoomed in: hundreds of them would hide the names
+        options["edges"]["font"]["size"] = 7
     options["groups"] = {
         kind: {"shape": s, "color": {"background": c, "border": "#333"}}
         for kind, (s, c, _glyph) in KIND_STYLE.items()
@@ -216,9 +260,10 @@ def page(
     message: str = "",
     dropped_nodes: int = 0,
     dropped_edges: int = 0,
+    overview: bool = False,
 ) -> str:
     """The HTML of one self-contained view of ``graph`` (already cut to size)."""
-    net = build_network(graph)
+    net = build_network(graph, overview)
     nodes, edges, *_ = net.get_network_data()
     kinds = [k for k in KIND_STYLE if any(n["kind"] == k for n in nodes)]
     kinds += sorted({n["kind"] for n in nodes} - set(kinds))
@@ -227,7 +272,7 @@ def page(
         "message": message,
         "nodes": nodes,
         "edges": edges,
-        "options": vis_options(net, graph),
+        "options": vis_options(net, graph, overview),
         "dropped": {"nodes": dropped_nodes, "edges": dropped_edges},
         "kinds": [
             {
@@ -294,18 +339,25 @@ def render(
 
     Writes only ``out_path`` (parents created) when given; nothing else touches disk.
     """
-    total = graph.number_of_nodes()
     cut = top_k(graph, max_nodes, keep=keep)
-    shown = cut.graph
+    shown = cut.graph.number_of_nodes()
     message = cut_message(
-        total, shown.number_of_nodes(), cut.dropped_nodes, cut.dropped_edges, ranked_by
+        graph.number_of_nodes(), shown, cut.dropped_nodes, cut.dropped_edges, ranked_by
     )
+    return write_view(cut, out_path, title=title, message=message)
+
+
+def write_view(
+    cut: Cut, out_path: str | Path | None, *, title: str, message: str, overview: bool = False
+) -> ViewResult:
+    """The page of an already chosen ``cut``, written to ``out_path`` when given."""
     text = page(
-        shown,
+        cut.graph,
         title=title,
         message=message,
         dropped_nodes=cut.dropped_nodes,
         dropped_edges=cut.dropped_edges,
+        overview=overview,
     )
     path = None
     if out_path is not None:
@@ -315,8 +367,8 @@ def render(
     return ViewResult(
         text,
         path,
-        shown.number_of_nodes(),
-        shown.number_of_edges(),
+        cut.graph.number_of_nodes(),
+        cut.graph.number_of_edges(),
         cut.dropped_nodes,
         cut.dropped_edges,
         message,

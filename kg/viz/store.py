@@ -1,19 +1,23 @@
-"""Views of a store: everything, a named query's answer, or one paper's or entity's surroundings."""
+"""Views of a store: an overview, a named query's answer, or one paper's or entity's surroundings."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from kg.errors import UsageError
-from kg.graph.networkx import PAPER, neighbourhood, to_networkx
-from kg.model import EntityKind
+from kg.graph.networkx import PAPER, Cut, neighbourhood, to_networkx, top_k
+from kg.ingest import clean
+from kg.model import EntityKind, PaperExtraction
 from kg.query import run_named
 from kg.resolve import Resolver
 from kg.store.base import Store
-from kg.viz.render import ViewResult, render
+from kg.viz.render import KIND_STYLE, ViewResult, code_link, render, short, write_view
 
 #: Query answer column → the kind of entity its values name.
 ENTITY_COLUMNS = {
@@ -22,20 +26,86 @@ ENTITY_COLUMNS = {
     "task": EntityKind.TASK,
     "metric": EntityKind.METRIC,
 }
+#: The overview's node budget. 160 nodes (64 entities, 96 papers) is what one 1400x900
+#: window shows with the entity labels legible (11-17 px) and mostly apart once the
+#: whole view is fitted to it; at 200 the fit shrinks them to 8-10 px and they overlap,
+#: and the 1,758-dot whole graph drew none. More is one focus (query, paper, entity) away.
+OVERVIEW_NODES = 160
+#: Share of the overview's budget for entities (the names one reads); papers get the
+#: rest, so each entity keeps the papers that link it to the others.
+OVERVIEW_ENTITY_SHARE = 0.4
+#: Papers an entity needs to be in the overview: one named by a single paper links
+#: nothing (most code repositories and project pages), so it would only be a leaf.
+SHARED_BY = 2
+PLURAL = {
+    "Method": "methods",
+    "Dataset": "datasets",
+    "Task": "tasks",
+    "Metric": "metrics",
+    "CodeRepository": "code repositories",
+    "URL": "links",
+}
+CANDIDATES = 5  # titles an ambiguous --paper lists
+SUMMARY_CHARS = 280  # a first sentence longer than this is cut in the tooltip
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9(\"'“])")
+
+
+def paper_keys(paper: str) -> list[str]:
+    """The node ids ``paper`` may name: itself, and its arXiv or DOI id when it reads as one.
+
+    "2111.00899", "arXiv:2111.00899v2" and an arxiv.org URL all give "arxiv:2111.00899"
+    (versions folded, as ``paper_id`` does), so a store can fetch just that record.
+    """
+    text = paper.strip()
+    keys = [text]
+    if found := clean.arxiv_id(text):
+        keys.append(f"arxiv:{found}")
+    if text.casefold().startswith(("doi:", "10.", "https://doi.org/")) and (
+        found := clean.doi(text)
+    ):
+        keys.append(f"doi:{found}")
+    return list(dict.fromkeys(keys))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def find_paper(graph: nx.MultiDiGraph, paper: str) -> str:
-    """A paper node by id, bare arXiv id or exact (case-insensitive) title."""
-    for candidate in (paper, f"arxiv:{paper}"):
-        if graph.nodes.get(candidate, {}).get("kind") == PAPER:
-            return candidate
-    wanted = paper.strip().casefold()
-    for node, attrs in graph.nodes(data=True):
-        if attrs.get("kind") == PAPER and str(attrs.get("title", "")).casefold() == wanted:
-            return str(node)
+    """A paper node by id, arXiv id or DOI, exact title, or unique title prefix.
+
+    Titles match case-insensitively; an exact title wins over longer titles it starts.
+    A prefix shared by several titles is an error naming some of them, not a guess.
+    """
+    keys = paper_keys(paper)
+    papers = [(str(n), a) for n, a in graph.nodes(data=True) if a.get("kind") == PAPER]
+    for key in keys:
+        if graph.nodes.get(key, {}).get("kind") == PAPER:
+            return key
+    arxiv = {k.removeprefix("arxiv:") for k in keys if k.startswith("arxiv:")}
+    for node, attrs in papers:
+        if attrs.get("arxiv_id") and clean.arxiv_id(str(attrs["arxiv_id"])) in arxiv:
+            return node
+    wanted = _one_line(paper).casefold()
+    if wanted:
+        titled = [(node, _one_line(attrs.get("title") or "")) for node, attrs in papers]
+        exact = [node for node, title in titled if title.casefold() == wanted]
+        starting = sorted(
+            ((title, node) for node, title in titled if title.casefold().startswith(wanted)),
+            key=lambda pair: (pair[0].casefold(), pair[1]),
+        )
+        if len(exact) == 1 or len(starting) == 1:
+            return exact[0] if len(exact) == 1 else starting[0][1]
+        if exact or starting:
+            names = [short(title, 60) for title, _node in starting[:CANDIDATES]]
+            more = "; …" if len(starting) > CANDIDATES else ""
+            raise UsageError(
+                f"{paper!r} starts {len(starting)} paper titles: {'; '.join(names)}{more}; "
+                "give more of the title, or the paper id"
+            )
     raise UsageError(
         f"no paper {paper!r} in the store; give its id (as in `kg query` output), "
-        "arXiv id or exact title"
+        "arXiv id, or the start of its title"
     )
 
 
@@ -59,6 +129,123 @@ def find_entities(
     ]
 
 
+def first_sentence(abstract: str) -> str:
+    """The abstract's first sentence, for tooltips: what the paper is about, in a line.
+
+    A full stop that ends a sentence is followed by a space and a capital or digit, which
+    skips "e.g." and "3.5"; sentences under 20 characters ("We study X.") take the next too.
+    """
+    text = " ".join(abstract.split())
+    end = next((m.end() for m in _SENTENCE_END.finditer(text) if m.end() >= 20), len(text))
+    return short(text[:end], SUMMARY_CHARS)
+
+
+def annotate_papers(graph: nx.MultiDiGraph, abstracts: dict[str, str]) -> nx.MultiDiGraph:
+    """Give paper nodes what their tooltips show beyond the node: ``summary`` (the first
+    sentence of the abstract, which ``to_networkx`` leaves out) and ``code`` (read before a
+    node budget can cut the repository node away). Changes ``graph`` in place."""
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("kind") == PAPER:
+            if node in abstracts:
+                attrs["summary"] = first_sentence(abstracts[node])
+            attrs["code"] = attrs.get("code") or code_link(graph, node)
+    return graph
+
+
+def view_graph(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
+    """``to_networkx`` of ``extractions`` with what paper tooltips need (``annotate_papers``)."""
+    records = list(extractions)
+    graph = to_networkx(records)
+    return annotate_papers(graph, {ex.paper.id: ex.paper.abstract for ex in records})
+
+
+def overview(graph: nx.MultiDiGraph, budget: int = OVERVIEW_NODES) -> Cut:
+    """The most connected entities of each kind and their papers, in ``budget`` nodes.
+
+    Entities named by at least ``SHARED_BY`` papers rank within their kind by paper
+    count; kinds take turns (each kind's first, then each one's second, ...) so a kind
+    with many entities cannot crowd out the others, up to ``OVERVIEW_ENTITY_SHARE`` of
+    the budget. Papers then fill the rest: first up to ``SHARED_BY`` per entity, in the
+    entities' turn order, so every entity drawn still links papers, then those linking
+    the most drawn entities. A graph within the budget is drawn whole.
+    """
+    if graph.number_of_nodes() <= budget:
+        return Cut(graph, 0, 0)
+    papers_of: dict[str, list[str]] = {}
+    by_kind: dict[str, list[str]] = {}
+    for node, attrs in graph.nodes(data=True):
+        kind = str(attrs.get("kind", ""))
+        if kind != PAPER:
+            papers_of[node] = sorted({str(p) for p in graph.predecessors(node)})
+            if len(papers_of[node]) >= SHARED_BY:
+                by_kind.setdefault(kind, []).append(node)
+    if not by_kind:
+        return top_k(graph, budget)
+    for ranked in by_kind.values():
+        ranked.sort(key=lambda n: (-len(papers_of[n]), str(graph.nodes[n].get("name", n))))
+    kinds = sorted(by_kind, key=lambda k: _kind_order((k, 0)))
+    turns = [
+        by_kind[k][i]
+        for i in range(max(map(len, by_kind.values())))
+        for k in kinds
+        if i < len(by_kind[k])
+    ]
+    entities = turns[: max(1, int(budget * OVERVIEW_ENTITY_SHARE))]
+    links = Counter(p for e in entities for p in papers_of[e])
+
+    def strength(paper: str) -> tuple[int, int, str]:
+        return (-links[paper], -graph.degree(paper), paper)
+
+    room = budget - len(entities)
+    papers: dict[str, None] = {}
+    for entity in entities:
+        for paper in sorted(papers_of[entity], key=strength)[:SHARED_BY]:
+            if len(papers) < room:
+                papers[paper] = None
+    for paper in sorted(links, key=strength):
+        if len(papers) < room:
+            papers[paper] = None
+    sub = graph.subgraph([*entities, *papers]).copy()
+    return Cut(
+        sub,
+        graph.number_of_nodes() - sub.number_of_nodes(),
+        graph.number_of_edges() - sub.number_of_edges(),
+    )
+
+
+def _kind_order(item: tuple[str, int]) -> tuple[int, str]:
+    order = list(KIND_STYLE)
+    return (order.index(item[0]) if item[0] in order else len(order), item[0])
+
+
+def overview_message(graph: nx.MultiDiGraph, cut: Cut) -> str:
+    """What the overview shows and how to see the rest; empty when nothing was left out."""
+    if not cut.dropped_nodes:
+        return ""
+    counts = Counter(str(a.get("kind")) for _n, a in cut.graph.nodes(data=True))
+    papers = counts.pop(PAPER, 0)
+    kinds = ", ".join(f"{n} {PLURAL.get(k, k)}" for k, n in sorted(counts.items(), key=_kind_order))
+    return (
+        f"Overview: the entities named by the most papers ({kinds}) and {papers} of their "
+        f"papers; {cut.dropped_nodes:,} of {graph.number_of_nodes():,} nodes left out. "
+        "Hover for details; narrow the view to a query, paper or entity to see the rest."
+    )
+
+
+def query_title(query: str, args: dict[str, Any] | None) -> str:
+    """A page title a reader can read: "kg: evaluated-on ImageNet (with code)"."""
+    names: list[str] = []
+    flags: list[str] = []
+    for key, value in (args or {}).items():
+        if isinstance(value, bool):
+            flags += [key.replace("_", " ")] if value else []
+        elif key == "limit":
+            flags += [f"first {value}"] if value else []
+        elif value is not None:
+            names.append(str(value))
+    return " ".join([f"kg: {query}", *names] + ([f"({', '.join(flags)})"] if flags else []))
+
+
 def _query_focus(
     store: Store, query: str, args: dict[str, Any] | None
 ) -> tuple[nx.MultiDiGraph, list[str], str]:
@@ -66,7 +253,7 @@ def _query_focus(
     if "paper" in table.columns:
         col = table.columns.index("paper")
         papers = list(dict.fromkeys(str(row[col]) for row in table.rows))
-        return to_networkx(store.extractions(papers)), papers, "query answers"
+        return view_graph(store.extractions(papers)), papers, "query answers"
     column = next((c for c in table.columns if c in ENTITY_COLUMNS), None)
     if column is None:
         raise UsageError(
@@ -74,7 +261,7 @@ def _query_focus(
             f"(columns {', '.join(table.columns)}); it cannot be drawn"
         )
     col = table.columns.index(column)
-    graph = to_networkx(store.extractions())
+    graph = view_graph(store.extractions())
     focus: list[str] = []
     for row in table.rows:
         focus += find_entities(graph, str(row[col]), (ENTITY_COLUMNS[column],))
@@ -99,9 +286,12 @@ def view_store(
     """Render the store (or one focus of it) to ``out_path``.
 
     At most one focus: ``query`` (a named query: answer papers with their entities, or
-    answer entities with their papers), ``paper`` or ``entity`` (everything within
-    ``hops``). The node budget keeps the focus first, then the best-connected nodes.
-    Entity and entity-answer views read the whole store, as stores index papers only.
+    answer entities with their papers), ``paper`` (id, arXiv id or title prefix: see
+    ``find_paper``) or ``entity`` (everything within ``hops``). The node budget keeps the
+    focus first, then the best-connected nodes. Without a focus, the ``overview`` of at
+    most ``min(max_nodes, OVERVIEW_NODES)`` nodes; ``render(view_graph(...))`` draws
+    everything instead. Entity and entity-answer views read the whole store, as stores
+    index papers only.
     """
     chosen = [
         name
@@ -114,17 +304,17 @@ def view_store(
     keep: list[str] = []
     if query is not None:
         graph, keep, ranked_by = _query_focus(store, query, query_args)
-        label = f"kg: {query} " + " ".join(f"{k}={v}" for k, v in (query_args or {}).items())
+        label = query_title(query, query_args)
     elif paper is not None:
         # one hop needs only the paper's own record; more hops need its neighbours' too
-        full = to_networkx(store.extractions([paper, f"arxiv:{paper}"] if hops <= 1 else None))
+        full = view_graph(store.extractions(paper_keys(paper) if hops <= 1 else None))
         if not full:
-            full = to_networkx(store.extractions())
+            full = view_graph(store.extractions())
         centre = find_paper(full, paper)
         graph, keep, ranked_by = neighbourhood(full, centre, hops), [centre], "the paper"
         label = f"kg: {full.nodes[centre]['title']}"
     elif entity is not None:
-        full = to_networkx(store.extractions())
+        full = view_graph(store.extractions())
         keep = find_entities(full, entity)
         if not keep:
             raise UsageError(
@@ -134,7 +324,16 @@ def view_store(
         graph, ranked_by = neighbourhood(full, keep, hops), "the entity"
         label = f"kg: {entity}"
     else:
-        graph, label = to_networkx(store.extractions()), "kg: whole graph"
+        graph = view_graph(store.extractions())
+        cut = overview(graph, min(max_nodes, OVERVIEW_NODES))
+        label = "kg: overview" if cut.dropped_nodes else "kg: whole graph"
+        return write_view(
+            cut,
+            out_path,
+            title=title or label,
+            message=overview_message(graph, cut),
+            overview=True,
+        )
     if keep:
         ranked_by += ", then best connected"
     return render(

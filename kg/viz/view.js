@@ -28,11 +28,18 @@
     const box = el("div", "kg-tip");
     box.appendChild(el("div", "kg-tip-kind", n.kind));
     box.appendChild(el("div", "kg-tip-title", n.name));
+    if (n.summary) box.appendChild(el("div", "kg-tip-summary", n.summary));
     if (n.date) box.appendChild(el("div", null, "Date: " + n.date));
     if (n.forms && n.forms.length) box.appendChild(el("div", null, "Written as: " + n.forms.join(" · ")));
     const a = withLink ? link(n.url) : null;
     if (a) box.appendChild(a);
     else if (n.url) box.appendChild(el("div", "kg-tip-meta", n.url));
+    if (n.code) {
+      const row = el("div", null, "Code: ");
+      const code = withLink ? link(n.code) : null;
+      row.appendChild(code || el("span", null, n.code));
+      box.appendChild(row);
+    }
     box.appendChild(el("div", "kg-tip-meta", n.degree + (n.degree === 1 ? " connection" : " connections")));
     return box;
   }

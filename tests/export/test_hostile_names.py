@@ -55,7 +55,8 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> OxigraphStore:
 
 @pytest.mark.parametrize("fmt,rdflib_fmt", [("turtle", "turtle"), ("ntriples", "nt"),
                                             ("nquads", "nquads"), ("trig", "trig"),
-                                            ("jsonld", "json-ld")])
+                                            ("jsonld", "json-ld"),
+                                            ("jsonld-graphs", "json-ld")])
 def test_titles_and_names_survive_every_rdf_format(hostile_store, tmp_path, fmt, rdflib_fmt):
     out = tmp_path / f"hostile.{fmt}"
     written = export(hostile_store, fmt, out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import networkx as nx
@@ -18,7 +19,8 @@ from kg.rdf.parse import import_rdf
 from kg.rdf.store import OxigraphStore
 from kg.rdf.vocab import KG
 
-QUAD_FORMATS = {"nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}
+QUAD_FORMATS = {"nquads": "nquads", "trig": "trig", "jsonld-graphs": "json-ld"}
+TRIPLE_FORMATS = ("turtle", "ntriples", "jsonld")
 
 
 def _rdflib_term(term: object) -> rdflib.term.Node:
@@ -57,6 +59,31 @@ def test_turtle_round_trips_through_rdflib_and_pyoxigraph(seed_store, seed_turtl
     assert isomorphic(parsed, expected)
 
 
+@pytest.mark.parametrize("fmt", [*TRIPLE_FORMATS, *QUAD_FORMATS])
+def test_every_rdf_export_reads_back_to_the_turtle_triples(seed_store, seed_turtle, tmp_path, fmt):
+    """Triple formats load with the plain ``rdflib.Graph().parse(path)`` (format from the
+    file name); quad formats keep per-paper graphs and load as a ``Dataset``."""
+    out = tmp_path / f"graph{EXPORTERS.get(fmt).suffix}"
+    export(seed_store, fmt, out)
+    turtle = rdflib.Graph().parse(seed_turtle[0])
+    if fmt in TRIPLE_FORMATS:
+        parsed = rdflib.Graph().parse(out)
+        assert len(parsed) == len(turtle) and set(parsed) == set(turtle)
+    else:
+        dataset = rdflib.Dataset().parse(out, format=QUAD_FORMATS[fmt])
+        assert {(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))} == set(turtle)
+
+
+def test_jsonld_is_compact_with_one_context(seed_store, tmp_path):
+    out = tmp_path / "graph.jsonld"
+    export(seed_store, "jsonld", out)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["@context"]["kg"] == KG and doc["@context"]["paper"].endswith("/paper/")
+    papers = [n for n in doc["@graph"] if "kg:Paper" in n.get("@type", [])]
+    assert len(papers) == seed_store.stats().papers
+    assert all(n["@id"].startswith("paper:") and "dcterms:title" in n for n in papers)
+
+
 def test_turtle_declares_prefixes_and_uses_them(seed_turtle):
     text = seed_turtle[0].read_text(encoding="utf-8")
     assert "@prefix kg: <https://w3id.org/kg-ml/ns#> ." in text
@@ -66,7 +93,7 @@ def test_turtle_declares_prefixes_and_uses_them(seed_turtle):
     assert "<https://w3id.org/kg-ml/" not in body  # every kg IRI written as a prefixed name
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "ntriples", *QUAD_FORMATS, "graphml", "csv"])
+@pytest.mark.parametrize("fmt", [*TRIPLE_FORMATS, *QUAD_FORMATS, "graphml", "csv"])
 def test_every_format_writes_parseable_output(seed_store, tmp_path, fmt):
     spec = EXPORTERS.get(fmt)
     out = tmp_path / (fmt + spec.suffix)
@@ -86,7 +113,7 @@ def test_every_format_writes_parseable_output(seed_store, tmp_path, fmt):
     elif fmt == "csv":
         assert out.is_dir() and any(out.glob("*.csv")) and written > papers
     else:
-        assert len(rdflib.Graph().parse(out, format=fmt)) == written
+        assert len(rdflib.Graph().parse(out)) == written  # format from the file name
 
 
 def test_export_to_binary_stream(seed_store):

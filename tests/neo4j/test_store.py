@@ -4,6 +4,7 @@ tests/neo4j_fixture.py, plus a second, password-protected one for the crash-resu
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -56,6 +57,20 @@ def _param_values(extractions: list[PaperExtraction], kind: EntityKind) -> list[
     counts = Counter(m.entity.name for ex in extractions for m in ex.mentions
                      if m.entity.kind is kind)
     return [name for name, _ in counts.most_common(12)] + ["no such thing at all"]
+
+
+def test_docker_compose_runs_the_neo4j_of_ci_and_has_no_default_password() -> None:
+    """The compose image is the org.neo4j:neo4j version kg/neo4j/pom.xml pulls for CI, and
+    a missing NEO4J_PASSWORD stops compose with a line that names it."""
+    pom = (ROOT / "kg" / "neo4j" / "pom.xml").read_text(encoding="utf-8")
+    compose = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    version = re.search(r"<neo4j.version>([\d.]+)</neo4j.version>", pom)
+    assert version, "kg/neo4j/pom.xml names no neo4j.version"
+    assert re.findall(r"^\s*image:\s*(\S+)", compose, re.M) == [
+        f"neo4j:{version.group(1)}-community"
+    ]
+    assert "NEO4J_AUTH: neo4j/${NEO4J_PASSWORD:?set NEO4J_PASSWORD}" in compose
+    assert "NEO4J_PASSWORD:-" not in compose
 
 
 def test_schema_file_is_what_the_store_applies() -> None:
@@ -191,6 +206,31 @@ def test_unknown_database_is_a_store_error(neo4j_uri: str) -> None:
     with pytest.raises(StoreError, match="no database 'nosuchdb'") as info:
         Neo4jStore.open(uri=neo4j_uri, database="nosuchdb")
     assert neo4j_uri in str(info.value)
+
+
+@pytest.mark.slow
+def test_a_server_that_wants_a_password_says_to_set_neo4j_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No password given to an auth-enabled server: the error names NEO4J_PASSWORD (the
+    variable docker-compose.yml reads too); with it set in the environment, kg connects."""
+    home, auth = tmp_path / "neo4j", ("neo4j", "kg-test-password")
+    handle = start_test_server(home, auth=auth)
+    try:
+        monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+        monkeypatch.delenv("NEO4J_USERNAME", raising=False)
+        with pytest.raises(StoreError) as info:
+            Neo4jStore.open(uri=handle.uri)
+        assert str(info.value).endswith(
+            f"{handle.uri}: Neo4j requires a password; set NEO4J_PASSWORD "
+            "(and NEO4J_USERNAME if not 'neo4j')"
+        )
+        assert info.value.exit_code == 3
+        monkeypatch.setenv("NEO4J_PASSWORD", auth[1])
+        with Neo4jStore.open(uri=handle.uri) as store:
+            assert store.query("RETURN 1 AS one", {}).rows == [(1,)]
+    finally:
+        neo4j_server.stop(home)
 
 
 @pytest.mark.slow

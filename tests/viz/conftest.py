@@ -11,6 +11,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ import pytest
 
 from kg.viz.headless import CHROMEDRIVER, CHROMIUM, headless_chromium
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
 READY_TIMEOUT_S = 180
 
 
@@ -82,3 +84,29 @@ class Loaded:
 @pytest.fixture
 def load(browser: Any) -> Any:
     return lambda path: Loaded(browser, Path(path))
+
+
+DEMO = ROOT / "pipelines" / "daily_papers.toml"
+
+
+@pytest.fixture(scope="session")
+def demo_view(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The page `make demo` writes: its pipeline run as is, in memory, with the view only."""
+    from kg.jobs.pipeline import load_pipeline, run_pipeline
+
+    pipe = load_pipeline(DEMO)
+    assert pipe.view, f"{DEMO} has no [view]"
+    out = tmp_path_factory.mktemp("demo") / "graph.html"
+    run_pipeline(
+        replace(
+            pipe,
+            sources=[str(ROOT / s) for s in pipe.sources],
+            aliases=[str(ROOT / a) for a in pipe.aliases],
+            store="memory",
+            queries=[],
+            exports=[],
+            view={**pipe.view, "out": str(out)},
+        ),
+        echo=lambda _line: None,
+    )
+    return out
