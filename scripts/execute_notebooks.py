@@ -46,6 +46,8 @@ _VARYING = [
 ]
 # Pictures are compared by kind, not by bytes: the rendering differs with font libraries.
 _PICTURES = ("image/png", "image/jpeg", "image/svg+xml", "application/pdf")
+# stderr lines a fresh machine prints once, whatever the notebook.
+_CHATTER = re.compile(r"^Matplotlib is building the font cache.*\n?", re.M)
 
 
 def _text(value: Any) -> str:
@@ -67,7 +69,11 @@ def normalised(nb: nbformat.NotebookNode) -> list[list[dict[str, Any]]]:
         for out in cell.get("outputs", []):
             kind = out["output_type"]
             if kind == "stream":
-                outputs.append({"stream": out["name"], "text": _text(out["text"])})
+                text = _text(out["text"])
+                if out["name"] == "stderr":
+                    text = _CHATTER.sub("", text)
+                if text:
+                    outputs.append({"stream": out["name"], "text": text})
             elif kind in ("display_data", "execute_result"):
                 data = {
                     mime: f"<{mime}>" if mime in _PICTURES else _text(value)

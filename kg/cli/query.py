@@ -102,16 +102,21 @@ def cypher(
     uri: Uri = None,
     database: Database = None,
     param: Params = None,
+    write: Annotated[
+        bool,
+        typer.Option("--write", help="Allow the query to change the graph (default: read-only)."),
+    ] = False,
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, json or csv.")
     ] = OutputFormat.table,
 ) -> None:
-    """Run raw Cypher on Neo4j (connection from --uri or NEO4J_URI / NEO4J_USERNAME / …).
+    """Run raw Cypher on Neo4j (connection from --uri or NEO4J_URI / NEO4J_USERNAME / …),
+    in a read transaction unless --write.
 
     Example: kg cypher 'MATCH (p:Paper)-[:EVALUATED_ON]->(d:Dataset {name: $d}) RETURN p.title' --param d=ImageNet
     """
     with open_backend(store, DEFAULT_DB, uri=uri, database=database, language="cypher") as backend:
-        print_table(backend.query(text, parse_params(param)), output)
+        print_table(backend.query(text, parse_params(param), write=write), output)
 
 
 @app.command()

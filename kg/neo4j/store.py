@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from neo4j import Driver, GraphDatabase
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -24,7 +24,7 @@ from neo4j.exceptions import (
 )
 from neo4j.graph import Node, Path, Relationship
 
-from kg.errors import QueryError, StoreError
+from kg.errors import QueryError, StoreError, UsageError
 from kg.model import EntityKind, PaperExtraction, Relation
 from kg.neo4j.mapping import READ, STATS, extraction, schema_statements, write_batch
 from kg.store.base import Stats, Store, Table
@@ -170,9 +170,16 @@ class Neo4jStore(Store):
                 if pid in found:
                     yield extraction(found[pid]["paper"], found[pid]["edges"])
 
-    def query(self, text: str, params: dict[str, Any] | None = None) -> Table:
-        """Run user Cypher in an auto-commit transaction (so CALL … IN TRANSACTIONS works)."""
-        with self._errors(), self._driver.session(database=self.database) as session:
+    def query(
+        self, text: str, params: dict[str, Any] | None = None, *, write: bool = False
+    ) -> Table:
+        """Run user Cypher in an auto-commit transaction (so CALL … IN TRANSACTIONS works),
+        in read access mode unless ``write``: the server then refuses any write."""
+        mode = WRITE_ACCESS if write else READ_ACCESS
+        with (
+            self._errors(),
+            self._driver.session(database=self.database, default_access_mode=mode) as session,
+        ):
             try:
                 result = session.run(text, params or {})
                 columns = list(result.keys())
@@ -180,7 +187,12 @@ class Neo4jStore(Store):
             except CypherSyntaxError as exc:
                 raise QueryError(f"Cypher syntax error: {_first_line(exc)}") from None
             except ClientError as exc:
-                if exc.code.startswith(("Neo.ClientError.Database.", "Neo.ClientError.Security.")):
+                code = exc.code or ""
+                if code == "Neo.ClientError.Statement.AccessMode":
+                    raise UsageError(
+                        "this Cypher writes; kg cypher runs read-only unless given --write"
+                    ) from None
+                if code.startswith(("Neo.ClientError.Database.", "Neo.ClientError.Security.")):
                     raise
                 raise QueryError(f"Cypher query failed: {_first_line(exc)}") from None
         return Table(columns, rows)

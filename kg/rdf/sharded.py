@@ -260,9 +260,11 @@ class ShardedStore(KgStore):
         groups = self._by_shard(paper_ids).items()
         return chain.from_iterable(self.shard(i).extractions(ids) for i, ids in groups)
 
-    def query(self, text: str, params: dict[str, Any] | None = None) -> Table:
+    def query(
+        self, text: str, params: dict[str, Any] | None = None, *, write: bool = False
+    ) -> Table:
         """Each shard's answer, rows concatenated (module docstring)."""
-        tables = [shard.query(text, params) for shard in self.shards]
+        tables = [shard.query(text, params, write=write) for shard in self.shards]
         if not tables:
             raise StoreError(f"{self.path}: no papers stored yet; build with `kg build`")
         return Table(tables[0].columns, [row for t in tables for row in t.rows])

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from pyoxigraph import NamedNode, Quad, Store
 
-from kg.errors import StoreError
+from kg.errors import StoreError, UsageError
 from kg.model import Entity, EntityKind, PaperExtraction
 from kg.rdf import directory
 from kg.rdf.answers import ready_answer
@@ -301,7 +301,11 @@ class OxigraphStore(KgStore):
             if quads:
                 yield read_paper_graph(quads, entities)
 
-    def query(self, text: str, params: dict[str, Any] | None = None) -> Table:
+    def query(
+        self, text: str, params: dict[str, Any] | None = None, *, write: bool = False
+    ) -> Table:
+        if write:
+            raise UsageError("the embedded store takes writes from kg build and kg import only")
         return run_sparql(self._store, text, params)
 
     def quads(self) -> Iterator[Quad]:

@@ -95,8 +95,12 @@ class Store(ABC):
         """Papers as stored (every paper when ``paper_ids`` is None)."""
 
     @abstractmethod
-    def query(self, text: str, params: dict[str, Any] | None = None) -> Table:
-        """Run a query in ``query_language``; ``params`` are bound, never spliced."""
+    def query(
+        self, text: str, params: dict[str, Any] | None = None, *, write: bool = False
+    ) -> Table:
+        """Run a query in ``query_language``; ``params`` are bound, never spliced. Queries
+        read unless ``write`` is asked for; a store that takes no writes through queries
+        refuses it."""
 
     @abstractmethod
     def stats(self) -> Stats: ...

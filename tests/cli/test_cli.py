@@ -257,6 +257,28 @@ def test_neo4j_commands_against_the_session_server(neo4j_uri: str, built_db: Pat
     assert json.loads(on_neo4j.stdout) == json.loads(on_oxigraph.stdout) != []
 
 
+@pytest.mark.neo4j
+def test_kg_cypher_reads_unless_told_to_write(neo4j_uri: str) -> None:
+    count = ("cypher", "MATCH (n:KgProbe) RETURN count(n) AS n", "--uri", neo4j_uri,
+             "--format", "csv")
+    refused = kg("cypher", "CREATE (:KgProbe)", "--uri", neo4j_uri)
+    assert refused.returncode == 2 and "read-only unless given --write" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert kg(*count).stdout.splitlines() == ["n", "0"]  # nothing was written
+    written = kg("cypher", "CREATE (:KgProbe)", "--uri", neo4j_uri, "--write")
+    assert written.returncode == 0, written.stderr
+    assert kg(*count).stdout.splitlines() == ["n", "1"]
+    kg("cypher", "MATCH (n:KgProbe) DELETE n", "--uri", neo4j_uri, "--write")
+
+
+def test_the_embedded_store_refuses_writes_through_queries() -> None:
+    from kg.errors import UsageError
+    from kg.store import open_store
+
+    with open_store("memory") as store, pytest.raises(UsageError, match="kg build and kg import"):
+        store.query("ASK { ?s ?p ?o }", write=True)
+
+
 def test_unreachable_neo4j_is_one_line_exit_3() -> None:
     result = kg("stats", "--store", "neo4j", "--uri", "bolt://127.0.0.1:1")
     assert result.returncode == 3 and len(result.stderr.strip().splitlines()) == 1

@@ -17,6 +17,7 @@ from kg.graph.networkx import to_networkx
 from kg.model import Evidence, Mention, Paper, PaperExtraction, Relation
 from kg.resolve import Resolver
 from kg.viz import render
+from kg.viz.store import view_graph
 
 pytestmark = pytest.mark.browser
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
@@ -91,20 +92,84 @@ def test_seed_graph_loads_offline_with_matching_counts(seed_extractions, load, t
     assert shown[2] is not None
     assert page.js("return document.getElementById('kg-message').textContent") == result.message
     assert page.js("return kgView.network.physics.physicsEnabled") is False
-    shot = page.screenshot("seed-graph.png")
+    shot = page.screenshot("seed-top-250.png")
     assert shot.stat().st_size > 10_000  # a drawn graph, not a blank page
+
+
+#: Sizes on screen (CSS px) below which a label does not count as readable.
+LEGIBLE_PX = 9
+#: Captures every string vis draws on the canvas during one redraw.
+DRAWN_TEXT = """
+const proto = CanvasRenderingContext2D.prototype, fill = proto.fillText, drawn = [];
+proto.fillText = function (text, x, y) {
+  drawn.push([String(text), this.font]);
+  return fill.apply(this, arguments);
+};
+try { kgView.network.redraw(); } finally { proto.fillText = fill; }
+return drawn;
+"""
+#: Per kind: its colour's pixels on the canvas, and the share of the canvas drawn at all.
+CANVAS_INK = """
+const canvas = document.querySelector('#kg-network canvas');
+const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+const near = (i, hex) => [1, 3, 5].every((k, j) =>
+  Math.abs(px[i + j] - parseInt(hex.slice(k, k + 2), 16)) < 12);
+const ink = {};
+let painted = 0;
+for (let i = 0; i < px.length; i += 4) {
+  if (px[i + 3] > 0 && px[i] + px[i + 1] + px[i + 2] < 720) painted += 1;
+  for (const k of arguments[0]) if (near(i, k.color)) ink[k.kind] = (ink[k.kind] || 0) + 1;
+}
+return [painted / (px.length / 4), ink];
+"""
+
+
+def test_demo_overview_draws_entity_labels(demo_view, load):
+    """The page `make demo` writes: every entity's name is drawn, readable, on first load."""
+    page = load(demo_view)
+    assert_clean(page)
+    nodes = page.js(
+        "const net = kgView.network, scale = net.getScale();"
+        "return net.body.nodeIndices.map(id => { const n = net.body.nodes[id];"
+        "  return {id: id, kind: n.options.kind, label: n.options.label,"
+        "          px: n.labelModule.fontOptions.size * scale,"
+        "          threshold: n.options.scaling.label.drawThreshold}; });"
+    )
+    entities = [n for n in nodes if n["kind"] != "Paper"]
+    assert {n["kind"] for n in entities} >= {"Method", "Dataset", "Task", "Metric"}
+    assert 50 <= len(entities) < len(nodes) <= 200
+    for n in entities:  # drawn by vis (above its threshold) and big enough to read
+        assert n["label"] and n["px"] >= max(LEGIBLE_PX, n["threshold"]), n
+    drawn = {text for text, _font in page.js(DRAWN_TEXT)}
+    assert {n["label"] for n in entities} <= drawn  # what the canvas really painted
+    paper_labels = {n["label"] for n in nodes if n["kind"] == "Paper"}
+    assert not paper_labels & drawn  # papers are dots until zoomed in: hover for titles
+    kinds = page.js("return JSON.parse(document.getElementById('kg-data').textContent).kinds")
+    painted, ink = page.js(CANVAS_INK, kinds)
+    assert painted > 0.01, "blank canvas"
+    assert {k["kind"] for k in kinds} <= {kind for kind, count in ink.items() if count >= 20}
+    title = page.js("return document.title")
+    assert title == "kg: overview" and "=" not in title
+    paper = page.js(
+        "return kgView.nodes.get({filter: n => n.kind === 'Paper' && n.code && n.summary})[0]"
+    )
+    tip = hover(page, paper["id"])
+    assert paper["name"] in tip and paper["summary"] in tip and paper["code"] in tip
+    page.js("kgView.network.unselectAll(); document.getElementById('kg-details').replaceChildren()")
+    shot = page.screenshot("seed-graph.png")
+    assert shot.stat().st_size > 30_000  # a drawn graph, not a blank page
     if os.environ.get("KG_UPDATE_SCREENSHOT"):  # the README's picture, on request only:
         shutil.copyfile(shot, DOCS_IMG / "seed-graph.png")  # a test run leaves git clean
 
 
 def test_injected_markup_stays_text(seed_extractions, load, tmp_path):
-    graph = to_networkx([xss_extraction(), *seed_extractions[:5]])
+    graph = view_graph([xss_extraction(), *seed_extractions[:5]])
     page = load(render(graph, tmp_path / "xss.html", title=XSS_TITLE).path)
     assert_clean(page)
     assert page.js("return [window.__xss, document.querySelectorAll('img').length]") == [None, 0]
     assert page.js("return document.title") == XSS_TITLE
     tip = hover(page, "title:xss")
-    assert XSS_TITLE in tip and "2024-01-02" in tip
+    assert XSS_TITLE in tip and "2024-01-02" in tip and XSS_METHOD in tip  # title, summary
     page.js("kgView.focus(arguments[0])", "title:xss")
     links = page.js("return [...document.querySelectorAll('#kg-details a')].map(a => a.href)")
     assert links == ["https://arxiv.org/abs/2401.00001"]
