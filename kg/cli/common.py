@@ -21,6 +21,27 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        from kg import __version__
+
+        print(f"kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print kg's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Build knowledge graphs of ML research: which papers propose or use which methods, on
+    which datasets, with which code."""
+
 Sources = Annotated[
     list[Path], typer.Argument(help="Files or directories of papers.", show_default=False)
 ]

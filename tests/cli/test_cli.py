@@ -303,3 +303,10 @@ def test_neo4j_start_status_stop(tmp_path: Path) -> None:
         stopped = kg("neo4j", "stop", *home)
     assert stopped.stdout.strip() == "stopped"
     assert kg("neo4j", "status", *home).returncode == 1
+
+
+def test_version_is_the_packages() -> None:
+    import kg as package
+
+    result = kg("--version")
+    assert result.returncode == 0 and result.stdout == f"kg {package.__version__}\n"

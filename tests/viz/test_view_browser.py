@@ -151,7 +151,8 @@ def test_demo_overview_draws_entity_labels(demo_view, load):
     title = page.js("return document.title")
     assert title == "kg: overview" and "=" not in title
     paper = page.js(
-        "return kgView.nodes.get({filter: n => n.kind === 'Paper' && n.code && n.summary})[0]"
+        "const n = kgView.nodes.get({filter: n => n.kind === 'Paper' && n.code && n.summary})[0];"
+        "return {id: n.id, name: n.name, summary: n.summary, code: n.code};"
     )
     tip = hover(page, paper["id"])
     assert paper["name"] in tip and paper["summary"] in tip and paper["code"] in tip
