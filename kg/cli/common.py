@@ -42,6 +42,7 @@ def _options(
     """Build knowledge graphs of ML research: which papers propose or use which methods, on
     which datasets, with which code."""
 
+
 Sources = Annotated[
     list[Path], typer.Argument(help="Files or directories of papers.", show_default=False)
 ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from operator import itemgetter
 from typing import Any
 
 from kg.errors import UsageError
-from kg.query.named import ALL, NamedQuery
+from kg.query.named import ALL, NamedQuery, entity_key_query, entity_names_query
 from kg.registry import Registry
 from kg.resolve import Resolver
 from kg.store.base import Store, Table
@@ -61,6 +62,13 @@ def run_named(
     query = QUERIES.get(name)
     params = bind_params(query, args or {}, resolver)
     limit = params.pop("limit", None) or None
+    answer = _answer(store, query, params, limit)
+    if not answer.rows:
+        _check_entities_exist(store, query, params, args or {})
+    return answer
+
+
+def _answer(store: Store, query: NamedQuery, params: dict[str, Any], limit: int | None) -> Table:
     if (ready := store.answer(query, params, limit)) is not None:
         return ready
     text = query.text(store.query_language)
@@ -73,6 +81,28 @@ def run_named(
     for column, descending in reversed(query.order):  # stable sorts, last key first
         rows.sort(key=itemgetter(columns.index(column)), reverse=descending)
     return Table(columns, rows[:limit] if limit is not None else rows)
+
+
+def _check_entities_exist(
+    store: Store, query: NamedQuery, params: dict[str, Any], args: dict[str, Any]
+) -> None:
+    """An empty answer about an entity the graph does not hold is a typo, not "no
+    papers": say so, with the closest names of that kind."""
+    for param in query.params:
+        if param.entity is None:
+            continue
+        found = store.query(
+            entity_key_query(store.query_language, param.entity), {"key": params[param.name]}
+        )
+        if found.rows:
+            continue
+        asked = str(args.get(param.name, params[param.name]))
+        names = store.query(entity_names_query(store.query_language, param.entity), {}).rows
+        by_fold = {str(row[0]).casefold(): str(row[0]) for row in names}
+        close = get_close_matches(asked.casefold(), list(by_fold), n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(by_fold[c] for c in close)}?" if close else ""
+        kind = param.entity.value.lower()
+        raise UsageError(f"no {kind} {asked!r} in this graph{hint}")
 
 
 __all__ = ["QUERIES", "NamedQuery", "bind_params", "run_named"]

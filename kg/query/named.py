@@ -189,3 +189,18 @@ ALL: tuple[NamedQuery, ...] = (
     TOP_METHODS,
     PAPERS_ON_TASK,
 )
+
+
+def entity_key_query(language: str, kind: EntityKind) -> str:
+    """Rows for the entity of ``kind`` whose key is ``$key``: none when the graph lacks it
+    (the label is spliced from the enum, the key is a parameter)."""
+    if language == "sparql":
+        return f"SELECT ?key WHERE {{ ?e a kg:{kind.value} ; kg:key ?key }} LIMIT 1"
+    return f"MATCH (e:{kind.value} {{key: $key}}) RETURN e.key AS key LIMIT 1"
+
+
+def entity_names_query(language: str, kind: EntityKind) -> str:
+    """Every entity name of ``kind``: what a misspelt name is matched against."""
+    if language == "sparql":
+        return f"SELECT ?name WHERE {{ ?e a kg:{kind.value} ; skos:prefLabel ?name }}"
+    return f"MATCH (e:{kind.value}) RETURN e.name AS name"

@@ -64,7 +64,7 @@ OVERVIEW_NODES_STYLE: dict[str, Any] = {
     "scaling": {
         "min": 8,
         "max": 40,
-        "label": {"enabled": True, "min": 14, "max": 20, "drawThreshold": 6, "maxVisible": 24},
+        "label": {"enabled": True, "min": 36, "max": 56, "drawThreshold": 6, "maxVisible": 24},
     },
     "font": {"size": 18, "face": "system-ui, sans-serif", "strokeWidth": 3},
 }

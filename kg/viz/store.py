@@ -205,7 +205,13 @@ def overview(graph: nx.MultiDiGraph, budget: int = OVERVIEW_NODES) -> Cut:
     for paper in sorted(links, key=strength):
         if len(papers) < room:
             papers[paper] = None
-    sub = graph.subgraph([*entities, *papers]).copy()
+    # nodes and edges in a fixed order, whatever order the store read them in: the same
+    # store gives the same layout (vis lays nodes out in the order it is given them)
+    sub = nx.MultiDiGraph()
+    sub.add_nodes_from((n, graph.nodes[n]) for n in [*entities, *papers])
+    sub.add_edges_from(
+        sorted(graph.subgraph(sub.nodes).edges(keys=True, data=True), key=lambda e: e[:3])
+    )
     return Cut(
         sub,
         graph.number_of_nodes() - sub.number_of_nodes(),

@@ -73,8 +73,19 @@ def test_arguments_are_checked(store) -> None:
 
 def test_injection_attempts_are_plain_data(store, tmp_path: Path) -> None:
     hostile = '" } } ; DROP ALL ; SELECT * { ?s ?p ?o'
-    assert run_named(store, "evaluated-on", {"dataset": hostile}).rows == []
+    with pytest.raises(UsageError, match="no dataset"):  # a name, looked up, not run
+        run_named(store, "evaluated-on", {"dataset": hostile})
     assert len(run_named(store, "papers-with-code").rows) == 2
+
+
+def test_an_unknown_name_is_an_error_with_the_closest_names(seed_store) -> None:
+    with pytest.raises(UsageError, match=r"no dataset 'ImagNet' in this graph; did you mean "
+                                         r"ImageNet\b"):
+        run_named(seed_store, "evaluated-on", {"dataset": "ImagNet"})
+    with pytest.raises(UsageError, match=r"^\[KG200\] no method 'Zzyzx' in this graph$"):
+        run_named(seed_store, "datasets-for", {"method": "Zzyzx"})
+    # a name the graph holds answers, even with nothing to list
+    assert run_named(seed_store, "evaluated-on", {"dataset": "ImageNet", "with_code": True}).rows
 
 
 def test_every_named_query_has_both_languages_and_an_example() -> None:

@@ -5,12 +5,14 @@ rather than somewhere downstream (a build, an export, a named question)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from kg.errors import UsageError
 from kg.model import PaperExtraction, Relation
 from kg.query import QUERIES, run_named
 from kg.store import STORES, Capability, Store, open_store
@@ -207,3 +209,11 @@ def test_flush_and_close(
         assert again.content_hashes([batch[0].paper.id]) == {
             batch[0].paper.id: batch[0].content_hash
         }
+
+
+def test_a_misspelt_name_is_named_alike_by_every_backend(store: Store, batch: list) -> None:
+    store.upsert(batch)
+    dataset = _dataset(batch)
+    with pytest.raises(UsageError, match=f"did you mean {re.escape(dataset)}"):
+        run_named(store, "evaluated-on", {"dataset": dataset + "x"})
+
