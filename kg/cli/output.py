@@ -45,12 +45,29 @@ def print_table(table: Table, fmt: OutputFormat, out: TextIO | None = None) -> N
         writer.writerow(table.columns)
         writer.writerows(table.rows)
     else:
-        rich_table = RichTable(*table.columns, show_lines=False)
-        for row in table.rows:
+        # a cell is never cut: in a terminal a long one folds onto more lines; piped, the
+        # table is as wide as its longest row, so every line holds whole values
+        rich_table = RichTable(show_lines=False)
+        for column in table.columns:
+            rich_table.add_column(column, overflow="fold")
+        cells = [[_cell(v) for v in row] for row in table.rows]
+        for row in cells:
             # markup=False semantics: rich renders str cells as markup, so escape them
-            rich_table.add_row(*(_cell(v) for v in row))
-        Console(file=out, soft_wrap=False).print(rich_table)
-        Console(file=out).print(f"{len(table.rows)} row(s)", style="dim")
+            rich_table.add_row(*row)
+        console = Console(file=out, soft_wrap=False)
+        if not console.is_terminal:
+            console = Console(file=out, soft_wrap=False, width=_natural_width(table, cells))
+        console.print(rich_table)
+        console.print(f"{len(table.rows)} row(s)", style="dim")
+
+
+def _natural_width(table: Table, cells: list[list[str]]) -> int:
+    """The width at which no column of the table needs to fold: each column's longest
+    value (markup escapes count once), plus borders and padding."""
+    widths = [len(c) for c in table.columns]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    return sum(widths) + 3 * len(widths) + 1
 
 
 def _cell(value: Any) -> str:

@@ -310,3 +310,17 @@ def test_version_is_the_packages() -> None:
 
     result = kg("--version")
     assert result.returncode == 0 and result.stdout == f"kg {package.__version__}\n"
+
+
+def test_a_piped_table_never_cuts_a_value() -> None:
+    import io
+
+    from kg.cli.output import OutputFormat, print_table
+    from kg.store.base import Table
+
+    url = "https://github.com/" + "very-long-organisation-name/" * 6 + "repo"
+    out = io.StringIO()
+    print_table(Table(["paper", "code"], [("arxiv:2401.00001", url)]), OutputFormat.table, out)
+    lines = out.getvalue().splitlines()
+    assert any(url in line for line in lines)  # whole, on one line, however wide
+    assert not any("…" in line for line in lines)
