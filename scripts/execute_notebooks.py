@@ -131,8 +131,9 @@ def neo4j_for_notebooks(uri: str | None) -> Iterator[str]:
         yield uri
         return
     with tempfile.TemporaryDirectory(prefix="kg-notebooks-neo4j-") as home:
-        handle = server.start(Path(home), bolt_port=server.free_port(), heap="768m",
-                              pagecache="64m", timeout=240.0)
+        handle = server.start(
+            Path(home), bolt_port=server.free_port(), heap="768m", pagecache="64m", timeout=240.0
+        )
         try:
             yield handle.uri
         finally:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -22,14 +21,14 @@ from kg.cli.common import (
     Uri,
     Workers,
     app,
-    open_backend,
     report_skipped,
     resolver_for,
+    writing,
 )
 from kg.cli.output import print_stats, progress_bar
 from kg.errors import UsageError
 from kg.jobs.limits import Limits
-from kg.store import DEFAULT_STORE, STORES, Capability
+from kg.store import DEFAULT_STORE
 
 DEFAULT_LIMITS = Limits()
 
@@ -82,38 +81,28 @@ def build(
         max_abstract_chars=max_abstract_chars,
         max_title_chars=max_title_chars,
     )
-    created = Capability.DIRECTORY in STORES.get(store).capabilities and not db.exists()
-    opened = open_backend(store, db, base_iri=base_iri, uri=uri, database=database)
+    options = {"base_iri": base_iri, "uri": uri, "database": database}
     if from_extracted is not None:
         from kg.jobs.distributed import load_partitions
 
-        with opened as backend, progress_bar("storing") as (_, step):
+        with writing(store, db, **options) as backend, progress_bar("storing") as (_, step):
             n = store_extractions(load_partitions(from_extracted), backend, batch_size, step)
             print(f"{n} papers stored from {from_extracted}")
             print_stats(backend.stats())
         return
     extractor = Extractor(resolver=resolver_for(aliases))
-    empty = False
-    try:
-        with opened as backend, progress_bar("building") as (total, step):
-            try:
-                report = run_build(
-                    sources or [],
-                    backend,
-                    fmt=fmt,
-                    extractor=extractor,
-                    limits=limits,
-                    skip_bad=skip_bad,
-                    progress=step,
-                    on_total=total,
-                    workers=workers,
-                )
-            except BaseException:
-                empty = created and _holds_no_papers(backend)
-                raise
-    finally:
-        if empty:  # a failed first build leaves no store behind, as it found none
-            shutil.rmtree(db, ignore_errors=True)
+    with writing(store, db, **options) as backend, progress_bar("building") as (total, step):
+        report = run_build(
+            sources or [],
+            backend,
+            fmt=fmt,
+            extractor=extractor,
+            limits=limits,
+            skip_bad=skip_bad,
+            progress=step,
+            on_total=total,
+            workers=workers,
+        )
     report_skipped(report.skipped)  # type: ignore[arg-type]
     print(
         f"{report.papers_read} papers read, {report.papers_written} extracted and stored, "
@@ -121,13 +110,6 @@ def build(
     )
     if report.stats:
         print_stats(report.stats)
-
-
-def _holds_no_papers(backend: Any) -> bool:
-    try:
-        return bool(backend.stats().papers == 0)
-    except Exception:  # a store too broken to count is left for the user to look at
-        return False
 
 
 @app.command()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from kg.errors import KgError, UsageError
-from kg.store import Store, open_speaking, open_store
+from kg.store import STORES, Capability, Store, open_speaking, open_store
 
 app = typer.Typer(
     name="kg",
@@ -111,6 +114,32 @@ def open_backend(
     if language is not None:
         return open_speaking(language, store, **options)
     return open_store(store, **options)
+
+
+@contextmanager
+def writing(store: str, db: Path, **options: Any) -> Iterator[Store]:
+    """``store`` opened to write; if it lives in a directory this command creates and the
+    command fails before any paper is stored, the directory goes again: a failed first
+    build or import leaves nothing behind, as it found nothing."""
+    created = Capability.DIRECTORY in STORES.get(store).capabilities and not db.exists()
+    empty = False
+    try:
+        with open_backend(store, db, **options) as backend:
+            try:
+                yield backend
+            except BaseException:
+                empty = created and _holds_no_papers(backend)
+                raise
+    finally:
+        if empty:
+            shutil.rmtree(db, ignore_errors=True)
+
+
+def _holds_no_papers(backend: Store) -> bool:
+    try:
+        return backend.stats().papers == 0
+    except Exception:  # a store too broken to count is left for the user to look at
+        return False
 
 
 def resolver_for(aliases: list[Path] | None) -> Any:

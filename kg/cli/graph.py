@@ -19,6 +19,7 @@ from kg.cli.common import (
     app,
     focus_args,
     open_backend,
+    writing,
 )
 from kg.cli.output import print_stats, progress_bar
 from kg.store import DEFAULT_SERVER, DEFAULT_STORE
@@ -107,20 +108,31 @@ def export_cmd(
 
 @app.command("import")
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help="kg RDF (Turtle, N-Triples, N-Quads, TriG).")],
+    file: Annotated[
+        Path, typer.Argument(help="kg RDF (Turtle, N-Triples, N-Quads, TriG, JSON-LD).")
+    ],
     db: Db = DEFAULT_DB,
     store: StoreName = DEFAULT_STORE,
     uri: Uri = None,
     database: Database = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="turtle, ntriples, nquads, trig, jsonld or jsonld-graphs (default: from the "
+            "file name).",
+        ),
+    ] = None,
 ) -> None:
-    """Load papers exported by `kg export` back into a store (round trip).
+    """Load papers exported by `kg export` back into a store (round trip); a failed import
+    into a new --db leaves no directory behind.
 
     Example: kg import graph.ttl --db other/db
     """
     from kg.rdf.parse import import_rdf
 
-    with open_backend(store, db, uri=uri, database=database) as backend:
-        print(f"{import_rdf(backend, file)} papers imported from {file}")
+    with writing(store, db, uri=uri, database=database) as backend:
+        print(f"{import_rdf(backend, file, fmt)} papers imported from {file}")
 
 
 @app.command()

@@ -15,13 +15,22 @@ from typing import Any
 
 from pyoxigraph import Quad, RdfFormat, parse
 
-from kg.errors import InputError
+from kg.errors import InputError, UsageError
 from kg.model import Entity, PaperExtraction
 from kg.rdf.mapping import RDF_TYPE, P, read_paper_graph
 from kg.rdf.vocab import CLASS_KIND, PAPER_CLASS
 from kg.store.base import Store
 
-_FORMATS = {
+#: The formats ``kg import`` reads, by the names ``kg export`` writes them under.
+FORMATS = {
+    "turtle": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "nquads": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "jsonld": RdfFormat.JSON_LD,
+    "jsonld-graphs": RdfFormat.JSON_LD,
+}
+_SUFFIXES = {
     ".ttl": RdfFormat.TURTLE,
     ".nt": RdfFormat.N_TRIPLES,
     ".nq": RdfFormat.N_QUADS,
@@ -31,19 +40,26 @@ _FORMATS = {
 }
 
 
-def read_extractions(path: str | Path, fmt: RdfFormat | None = None) -> list[PaperExtraction]:
-    """Every paper described in the RDF file at ``path``, sorted by paper id."""
+def read_extractions(path: str | Path, fmt: str | None = None) -> list[PaperExtraction]:
+    """Every paper described in the RDF file at ``path`` (in format ``fmt``, one of
+    ``FORMATS``, else told by the file's suffix), sorted by paper id."""
     path = Path(path)
-    fmt = fmt or _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{path}: unknown RDF format; use one of {', '.join(_FORMATS)}")
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(f"unknown RDF format {fmt!r}; use one of {', '.join(FORMATS)}")
+    rdf_format = FORMATS[fmt] if fmt else _SUFFIXES.get(path.suffix.lower())
+    if rdf_format is None:
+        raise InputError(
+            f"{path}: cannot tell the RDF format from the name; give --format "
+            f"({', '.join(FORMATS)})"
+        )
+    fmt_name = rdf_format.name
     by_subject: dict[str, list[Any]] = defaultdict(list)
     try:
-        for item in parse(path=str(path), format=fmt):
+        for item in parse(path=str(path), format=rdf_format):
             triple = item.triple if isinstance(item, Quad) else item
             by_subject[triple.subject.value].append(Quad(*triple))
     except (SyntaxError, ValueError) as exc:
-        raise InputError(f"{path}: not valid {fmt.name}: {exc}") from None
+        raise InputError(f"{path}: not valid {fmt_name}: {exc}") from None
     entities, papers = _entities(by_subject), []
     statements: dict[str, list[str]] = defaultdict(list)
     for subject, quads in by_subject.items():
@@ -78,7 +94,7 @@ def _entities(by_subject: dict[str, list[Any]]) -> dict[str, Entity]:
 
 
 def import_rdf(
-    store: Store, path: str | Path, fmt: RdfFormat | None = None, batch_size: int = 1000
+    store: Store, path: str | Path, fmt: str | None = None, batch_size: int = 1000
 ) -> int:
     """Upsert the papers in the RDF file at ``path`` into ``store``; returns how many."""
     papers = read_extractions(path, fmt)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -179,8 +181,31 @@ def test_import_rejects_broken_files(tmp_path):
     bad.write_text("<a> <b> .", encoding="utf-8")
     with pytest.raises(InputError, match="not valid"):
         import_rdf(OxigraphStore(tmp_path / "db"), bad)
-    with pytest.raises(InputError, match="unknown RDF format"):
+    with pytest.raises(InputError, match="cannot tell the RDF format"):
         import_rdf(OxigraphStore(tmp_path / "db"), tmp_path / "x.xyz")
+    with pytest.raises(UsageError, match="unknown RDF format 'rdfxml'"):
+        import_rdf(OxigraphStore(tmp_path / "db"), bad, "rdfxml")
+
+
+def test_import_reads_the_format_it_is_told_and_a_failed_one_leaves_no_store(
+    tmp_path, seed_store, seed_turtle
+):
+    renamed = tmp_path / "graph.data"  # a name that tells no format
+    renamed.write_bytes(seed_turtle[0].read_bytes())
+    db = tmp_path / "db"
+    failed = _kg("import", str(renamed), "--db", str(db))
+    assert failed.returncode == 2 and "give --format" in failed.stderr
+    assert not db.exists()  # nothing left behind
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a> <b> .", encoding="utf-8")
+    assert _kg("import", str(broken), "--db", str(db)).returncode == 2 and not db.exists()
+    done = _kg("import", str(renamed), "--format", "turtle", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert f"{seed_store.stats().papers} papers imported" in done.stdout
+
+
+def _kg(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True)
 
 
 def test_named_queries_still_answer_after_mapping(seed_store):
