@@ -82,11 +82,13 @@ class Selection:
 
 
 def render_quads(base: str, extractions: Iterable[PaperExtraction]) -> Iterator[Quad]:
-    """The store layout for ``extractions``: each entity described once, each label once."""
+    """The store layout for ``extractions``: each entity described once, each label once,
+    and each quad of a paper's graph once, as a store holds it (a mention reported twice,
+    by two extractors or read back from Neo4j, has one evidence node)."""
     graph = NamedNode(entities_graph_iri(base))
     seen: dict[Entity, set[str]] = {}
     for ex in extractions:
-        yield from paper_quads(base, ex)
+        yield from dict.fromkeys(paper_quads(base, ex))
         for m in ex.mentions:
             new = m.entity not in seen
             labels = seen.setdefault(m.entity, set())

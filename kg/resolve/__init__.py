@@ -1,7 +1,7 @@
 """Entity resolution: surface names → canonical entities, with user-editable aliases.
 
 Aliases come from ``kg/resolve/aliases.toml`` (shipped) and any alias files the user
-adds (``pipelines/aliases.toml`` by default in pipelines, or ``--aliases FILE``); later
+adds (``config/aliases.toml`` by default in pipelines, or ``--aliases FILE``); later
 files win. Everything else resolves by normalised key, so "ImageNet 1K" and "imagenet-1k"
 meet without an alias.
 """

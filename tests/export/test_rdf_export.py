@@ -213,3 +213,21 @@ def test_named_queries_still_answer_after_mapping(seed_store):
     with_code = run_named(seed_store, "papers-with-code").rows
     assert with_code and all(str(code).startswith("http") for _, _, code in with_code)
     assert run_named(seed_store, "top-methods", {"limit": 5}).rows
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("fmt", ["nquads", "turtle"])
+def test_the_neo4j_export_equals_the_embedded_one_quad_for_quad(
+    neo4j_store, seed_store, seed_extractions, tmp_path, fmt
+):
+    neo4j_store.upsert(seed_extractions)
+    lines = {}
+    for name, store in (("neo4j", neo4j_store), ("embedded", seed_store)):
+        out = tmp_path / f"{name}.{fmt}"
+        written = export(store, fmt, out)
+        if fmt == "nquads":
+            lines[name] = out.read_text(encoding="utf-8").splitlines()
+            assert len(lines[name]) == written == len(set(lines[name]))  # no quad twice
+        else:
+            lines[name] = set(rdflib.Graph().parse(out))
+    assert sorted(lines["neo4j"]) == sorted(lines["embedded"])
