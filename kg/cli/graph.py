@@ -38,7 +38,10 @@ def view(
     arg: QueryArgs = None,
     with_code: QueryWithCode = False,
     paper: Annotated[
-        str | None, typer.Option(help="Show this paper (id or title) and its surroundings.")
+        str | None,
+        typer.Option(
+            help="Show this paper (id, arXiv id, or the start of its title) and its surroundings."
+        ),
     ] = None,
     entity: Annotated[
         str | None, typer.Option(help="Show this entity and its surroundings.")

@@ -97,6 +97,7 @@ FIELD_NODE = {name: NamedNode(iri) for name, iri in PAPER_FIELD_PROPERTY.items()
 _FIELD_BY_PROPERTY = {iri: name for name, iri in PAPER_FIELD_PROPERTY.items()}
 _REQUIRED = tuple(f for f in PAPER_FIELDS if f.required)
 _OPTIONAL = tuple(f for f in PAPER_FIELDS if not f.required)
+_MANY = {f.name for f in PAPER_FIELDS if f.many}
 _TEXTS = {"title", "abstract"}  # language-tagged: written in English
 KIND_NODE = {kind: NamedNode(iri) for kind, iri in KIND_CLASS.items()}
 PAPER_NODE = NamedNode(PAPER_CLASS)
@@ -270,7 +271,7 @@ def read_paper_graph(quads: Iterable[Quad], entities: dict[str, Entity]) -> Pape
         if subject in statements:
             if pred:
                 evidence.setdefault(subject, {})[pred] = q.object.value
-        elif field in fields:
+        elif field in _MANY:
             fields[field].append(q.object.value)
         elif field is not None:
             fields[field] = q.object.value

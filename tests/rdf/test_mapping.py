@@ -67,3 +67,14 @@ def test_the_store_held_in_memory_keeps_evidence_reified(
     assert next(iter(raw.quads_for_pattern(None, EVIDENCE_RECORD, None, None)), None) is None
     reified = sum(1 for _ in raw.quads_for_pattern(None, RDF_TYPE, EVIDENCE_NODE, None))
     assert reified == sum(1 for q in memory.quads() if q.object == EVIDENCE_NODE) > 50
+
+
+def test_a_paper_graph_with_a_field_twice_reads_back() -> None:
+    """Two records of one paper in one batch leave two titles in its graph; reading it
+    must not fail (one of them wins)."""
+    from kg.model import Paper, PaperExtraction
+
+    with open_store("memory") as store:
+        store.upsert([PaperExtraction(Paper(id="a", title=t, abstract=t)) for t in ("1", "2")])
+        [paper] = [ex.paper for ex in store.extractions()]
+    assert paper.id == "a" and paper.title in {"1", "2"}
