@@ -66,6 +66,7 @@ README_OUTPUT = {
     "kg view --db out/db --query": [r"^out/imagenet\.html: \d+ nodes"],
     "kg export --db out/db --format turtle": [r"^\d{5,} records written to out/graph\.ttl"],
     "kg export --db out/db --format jsonld": [r"^\d{5,} records written to out/graph\.jsonld"],
+    "kg validate": [r"^out/db: 0 violation\(s\) of kg's shapes$"],
     "kg run": [r"^view: out/graph\.html", r"^export: out/seed\.ttl \(turtle"],
 }
 

@@ -1,7 +1,8 @@
-"""Commands that move the graph out and in: view, export, import, load, schemas."""
+"""Commands that move the graph out and in: view, export, import, load, validate, schemas."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -162,6 +163,35 @@ def load(
         n = load_store(src, dst, batch_size, on_batch=step)
         print_stats(dst.stats())
     print(f"{n} papers loaded")
+
+
+@app.command()
+def validate(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="An RDF file to check instead of a store.", show_default=False),
+    ] = None,
+    db: Db = DEFAULT_DB,
+    store: StoreName = DEFAULT_STORE,
+    uri: Uri = None,
+    database: Database = None,
+) -> None:
+    """Check a store (or an RDF file) against kg's SHACL shapes: one line per violation,
+    exit 1 when there is any.
+
+    Example: kg validate --db out/db
+    """
+    from kg.rdf.validate import validate_file, validate_store
+
+    if file is not None:
+        violations, what = validate_file(file), str(file)
+    else:
+        with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
+            violations, what = validate_store(backend), str(db if store == DEFAULT_STORE else store)
+    for violation in violations:
+        print(violation)
+    print(f"{what}: {len(violations)} violation(s) of kg's shapes", file=sys.stderr)
+    raise typer.Exit(1 if violations else 0)
 
 
 @app.command()
