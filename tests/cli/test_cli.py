@@ -75,6 +75,16 @@ def test_sparql_param_is_bound_not_spliced(built_db: Path) -> None:
     assert [r["t"] for r in json.loads(result.stdout)] == [title]
 
 
+def test_sparql_param_binds_a_variable_the_query_does_not_project(built_db: Path) -> None:
+    text = "SELECT ?title WHERE { ?d kg:key ?k . ?p kg:evaluatedOn ?d ; dcterms:title ?title }"
+    result = kg("sparql", text, "--db", str(built_db), "--param", "k=imagenet", "--format", "json")
+    titles = [r["title"] for r in json.loads(result.stdout)]
+    assert "Equivariant Contrastive Learning" in titles and "k" not in json.loads(result.stdout)[0]
+    hostile = 'imagenet" } ?p ?q ?r . FILTER(true) { "'
+    result = kg("sparql", text, "--db", str(built_db), "--param", f"k={hostile}", "--format", "json")
+    assert result.returncode == 0 and json.loads(result.stdout) == []  # one literal, no match
+
+
 @pytest.mark.parametrize(
     "args,code,message",
     [
