@@ -47,12 +47,13 @@ def query(
     """
     from kg.query import run_named
     from kg.query.named import LIMIT
+    from kg.query.papers import shown_ids
 
     options = {"with_code": with_code, "limit": limit}
     bound = bind_query_args(name, args or [], options)
     with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
         table = run_named(backend, name, bound)
-    print_table(table, output)
+    print_table(shown_ids(table) if output is OutputFormat.table else table, output)
     cut_at = LIMIT.default if limit is None else limit
     if output is OutputFormat.table and cut_at and len(table.rows) == cut_at:
         print(f"(the first {len(table.rows)}; --limit N for more, 0 for all)", file=sys.stderr)

@@ -204,3 +204,13 @@ def entity_names_query(language: str, kind: EntityKind) -> str:
     if language == "sparql":
         return f"SELECT ?name WHERE {{ ?e a kg:{kind.value} ; skos:prefLabel ?name }}"
     return f"MATCH (e:{kind.value}) RETURN e.name AS name"
+
+
+def paper_titles_query(language: str) -> str:
+    """Every paper's id, title and arXiv id (or null): what a paper is looked up in."""
+    if language == "sparql":
+        return (
+            "SELECT ?id ?title ?arxiv WHERE { ?p a kg:Paper ; dcterms:identifier ?id ; "
+            "dcterms:title ?t . BIND(STR(?t) AS ?title) OPTIONAL { ?p kg:arxivId ?arxiv } }"
+        )
+    return "MATCH (p:Paper) RETURN p.id AS id, p.title AS title, p.arxiv_id AS arxiv"

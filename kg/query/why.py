@@ -5,19 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kg.errors import UsageError
-from kg.model import paper_id, title_key
+from kg.model import title_key
+from kg.query.papers import find_stored_paper
 from kg.resolve import name_key, url_key
 from kg.store.base import Store
 
 
 def explain(store: Store, paper: str, entity: str) -> Iterator[str]:
     """One line per supporting mention: relation, surface form, span, extractor, sentence."""
-    candidates = [paper, paper_id(title=paper)]
-    ex = next(store.extractions(candidates[:1]), None) or next(
-        store.extractions(candidates[1:]), None
-    )
-    if ex is None:
-        raise UsageError(f"no paper with id or title {paper!r} in the store")
+    ex = next(store.extractions([find_stored_paper(store, paper)]))
     wanted = {name_key(entity), url_key(entity)}
     found = False
     for m in ex.mentions:

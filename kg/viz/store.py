@@ -12,9 +12,10 @@ import networkx as nx
 
 from kg.errors import UsageError
 from kg.graph.networkx import PAPER, Cut, neighbourhood, to_networkx, top_k
-from kg.ingest import clean
 from kg.model import EntityKind, PaperExtraction
 from kg.query import run_named
+from kg.query.papers import find_paper as find_paper_id
+from kg.query.papers import paper_keys
 from kg.resolve import Resolver
 from kg.store.base import Store
 from kg.viz.render import KIND_STYLE, ViewResult, code_link, render, short, write_view
@@ -45,67 +46,19 @@ PLURAL = {
     "CodeRepository": "code repositories",
     "URL": "links",
 }
-CANDIDATES = 5  # titles an ambiguous --paper lists
 SUMMARY_CHARS = 280  # a first sentence longer than this is cut in the tooltip
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9(\"'“])")
 
 
-def paper_keys(paper: str) -> list[str]:
-    """The node ids ``paper`` may name: itself, and its arXiv or DOI id when it reads as one.
-
-    "2111.00899", "arXiv:2111.00899v2" and an arxiv.org URL all give "arxiv:2111.00899"
-    (versions folded, as ``paper_id`` does), so a store can fetch just that record.
-    """
-    text = paper.strip()
-    keys = [text]
-    if found := clean.arxiv_id(text):
-        keys.append(f"arxiv:{found}")
-    if text.casefold().startswith(("doi:", "10.", "https://doi.org/")) and (
-        found := clean.doi(text)
-    ):
-        keys.append(f"doi:{found}")
-    return list(dict.fromkeys(keys))
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
 def find_paper(graph: nx.MultiDiGraph, paper: str) -> str:
-    """A paper node by id, arXiv id or DOI, exact title, or unique title prefix.
-
-    Titles match case-insensitively; an exact title wins over longer titles it starts.
-    A prefix shared by several titles is an error naming some of them, not a guess.
-    """
-    keys = paper_keys(paper)
-    papers = [(str(n), a) for n, a in graph.nodes(data=True) if a.get("kind") == PAPER]
-    for key in keys:
-        if graph.nodes.get(key, {}).get("kind") == PAPER:
-            return key
-    arxiv = {k.removeprefix("arxiv:") for k in keys if k.startswith("arxiv:")}
-    for node, attrs in papers:
-        if attrs.get("arxiv_id") and clean.arxiv_id(str(attrs["arxiv_id"])) in arxiv:
-            return node
-    wanted = _one_line(paper).casefold()
-    if wanted:
-        titled = [(node, _one_line(attrs.get("title") or "")) for node, attrs in papers]
-        exact = [node for node, title in titled if title.casefold() == wanted]
-        starting = sorted(
-            ((title, node) for node, title in titled if title.casefold().startswith(wanted)),
-            key=lambda pair: (pair[0].casefold(), pair[1]),
-        )
-        if len(exact) == 1 or len(starting) == 1:
-            return exact[0] if len(exact) == 1 else starting[0][1]
-        if exact or starting:
-            names = [short(title, 60) for title, _node in starting[:CANDIDATES]]
-            more = "; …" if len(starting) > CANDIDATES else ""
-            raise UsageError(
-                f"{paper!r} starts {len(starting)} paper titles: {'; '.join(names)}{more}; "
-                "give more of the title, or the paper id"
-            )
-    raise UsageError(
-        f"no paper {paper!r} in the store; give its id (as in `kg query` output), "
-        "arXiv id, or the start of its title"
+    """The paper node ``paper`` names (``kg.query.papers.find_paper``'s rules)."""
+    return find_paper_id(
+        (
+            (str(node), str(attrs.get("title") or ""), attrs.get("arxiv_id"))
+            for node, attrs in graph.nodes(data=True)
+            if attrs.get("kind") == PAPER
+        ),
+        paper,
     )
 
 

@@ -1,0 +1,122 @@
+"""Finding a paper as people name it, and showing its id as people read it.
+
+One lookup serves ``kg why`` and ``kg view --paper``: a paper id (in full, or as tables
+show it), an arXiv id (bare, ``arXiv:``-prefixed, versioned or an arxiv.org URL), a DOI,
+an exact title, or a unique case-insensitive title prefix. Several papers behind one
+name is an error naming some of them, never a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kg.errors import UsageError
+from kg.ingest import clean
+from kg.store.base import Store, Table
+
+CANDIDATES = 5  # titles an ambiguous name lists
+SHORT_HASH = 8  # hex digits of a title-hash id that tables show
+#: (paper id, title, arXiv id or None): what a lookup reads of each paper
+PaperRow = tuple[str, str, str | None]
+
+
+def short_id(paper_id: str) -> str:
+    """The paper column as tables show it: the arXiv id or DOI when the paper has one,
+    else its title-hash id cut to ``SHORT_HASH`` digits (``find_paper`` reads all)."""
+    scheme, _, rest = paper_id.partition(":")
+    if scheme in ("arxiv", "doi") and rest:
+        return rest
+    if scheme == "title" and len(rest) > SHORT_HASH:
+        return f"title:{rest[:SHORT_HASH]}"
+    return paper_id
+
+
+def shown_ids(table: Table) -> Table:
+    """``table`` with its ``paper`` column as ``short_id`` shows it (tables for people;
+    JSON and CSV keep the full ids)."""
+    if "paper" not in table.columns:
+        return table
+    at = table.columns.index("paper")
+    rows = [(*row[:at], short_id(str(row[at])), *row[at + 1 :]) for row in table.rows]
+    return Table(table.columns, rows)
+
+
+def paper_keys(paper: str) -> list[str]:
+    """The ids ``paper`` may name: itself, and its arXiv or DOI id when it reads as one.
+
+    "2111.00899", "arXiv:2111.00899v2" and an arxiv.org URL all give "arxiv:2111.00899"
+    (versions folded, as ``paper_id`` does), so a store can fetch just that record.
+    """
+    text = paper.strip()
+    keys = [text]
+    if found := clean.arxiv_id(text):
+        keys.append(f"arxiv:{found}")
+    if text.casefold().startswith(("doi:", "10.", "https://doi.org/")) and (
+        found := clean.doi(text)
+    ):
+        keys.append(f"doi:{found}")
+    return list(dict.fromkeys(keys))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def find_paper(papers: Iterable[PaperRow], paper: str) -> str:
+    """The id of the one paper ``paper`` names among ``papers``.
+
+    Ids first (full, as a table shows it, or an arXiv id or DOI), then titles: an exact
+    title (case-insensitive) wins over longer titles it starts; a prefix of several
+    titles is an error naming some of them.
+    """
+    rows = list(papers)
+    keys = paper_keys(paper)
+    ids = {pid for pid, _, _ in rows}
+    if found := next((key for key in keys if key in ids), None):
+        return found
+    arxiv = {k.removeprefix("arxiv:") for k in keys if k.startswith("arxiv:")}
+    for pid, _, arxiv_id in rows:
+        if arxiv_id and clean.arxiv_id(str(arxiv_id)) in arxiv:
+            return pid
+    text = paper.strip()
+    shown = [pid for pid in ids if text.startswith("title:") and short_id(pid) == text]
+    if len(shown) == 1:
+        return shown[0]
+    wanted = _one_line(paper).casefold()
+    if wanted:
+        titled = [(pid, _one_line(title)) for pid, title, _ in rows]
+        exact = [pid for pid, title in titled if title.casefold() == wanted]
+        starting = sorted(
+            ((title, pid) for pid, title in titled if title.casefold().startswith(wanted)),
+            key=lambda pair: (pair[0].casefold(), pair[1]),
+        )
+        if len(exact) == 1 or len(starting) == 1:
+            return exact[0] if len(exact) == 1 else starting[0][1]
+        if exact or starting:
+            names = [_cut(title, 60) for title, _ in starting[:CANDIDATES]]
+            more = "; …" if len(starting) > CANDIDATES else ""
+            raise UsageError(
+                f"{paper!r} starts {len(starting)} paper titles: {'; '.join(names)}{more}; "
+                "give more of the title, or the paper id"
+            )
+    raise UsageError(
+        f"no paper {paper!r} in the store; give its id (as in `kg query` output), "
+        "arXiv id, or the start of its title"
+    )
+
+
+def find_stored_paper(store: Store, paper: str) -> str:
+    """``find_paper`` over a store: an id it holds is one look-up; a title or a shown id
+    reads every paper's id and title (one query)."""
+    keys = paper_keys(paper)
+    held = store.content_hashes(keys)
+    if found := next((key for key in keys if key in held), None):
+        return found
+    from kg.query.named import paper_titles_query
+
+    table = store.query(paper_titles_query(store.query_language))
+    return find_paper(((str(i), str(t), a) for i, t, a in table.rows), paper)
