@@ -75,6 +75,14 @@ def test_sparql_param_is_bound_not_spliced(built_db: Path) -> None:
     assert [r["t"] for r in json.loads(result.stdout)] == [title]
 
 
+def test_sparql_refuses_updates(built_db: Path) -> None:
+    before = kg("stats", "--db", str(built_db)).stdout
+    update = kg("sparql", "INSERT DATA { <http://a> <http://b> <http://c> }", "--db", str(built_db),
+                "--param", "x=1")
+    assert update.returncode == 4 and len(update.stderr.strip().splitlines()) == 1
+    assert kg("stats", "--db", str(built_db)).stdout == before
+
+
 def test_sparql_param_binds_a_variable_the_query_does_not_project(built_db: Path) -> None:
     text = "SELECT ?title WHERE { ?d kg:key ?k . ?p kg:evaluatedOn ?d ; dcterms:title ?title }"
     result = kg("sparql", text, "--db", str(built_db), "--param", "k=imagenet", "--format", "json")
