@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
@@ -207,6 +207,42 @@ def stored_order(m: Mention) -> tuple[int, int, str, str, str]:
     return (m.evidence.start, m.evidence.end, m.relation.value, m.entity.key, m.evidence.extractor)
 
 
+class ResultKind(StrEnum):
+    """An absolute score, or a stated gain or reduction relative to something."""
+
+    SCORE = "score"
+    IMPROVEMENT = "improvement"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One number an abstract states about how a method does (the guidelines' Results):
+    ``value`` as written ("72.5%", "+2.3 points", "3x"), its ``number`` and ``unit`` parsed
+    (72.5, "%"), and the method, dataset and metric as written (None where the sentence
+    names none; "our method" is the paper's proposed method when it names one)."""
+
+    value: str
+    kind: ResultKind
+    number: float | None
+    unit: str
+    method: str | None
+    dataset: str | None
+    metric: str | None
+    evidence: Evidence
+
+    def as_tuple(self) -> tuple[Any, ...]:
+        """The result codec: plain values (worker processes, part files); ``Result.of``
+        reads it back."""
+        parts = (self.value, self.kind.value, self.number, self.unit)
+        return (*parts, self.method, self.dataset, self.metric, *self.evidence.as_tuple())
+
+    @classmethod
+    def of(cls, row: Sequence[Any]) -> Result:
+        value, kind, number, unit, method, dataset, metric, *spans = row
+        parts = (value, ResultKind(kind), number, unit, method, dataset, metric)
+        return cls(*parts, Evidence(*spans))
+
+
 @dataclass(slots=True)
 class PaperExtraction:
     """Everything kg learned from one paper; the unit that stores upsert atomically."""
@@ -217,6 +253,9 @@ class PaperExtraction:
     #: ``extraction_hash`` of the paper and the rules that made this, set by the Extractor
     #: and carried through stores, part files and exports ("" where no rules are known)
     content_hash: str = ""
+    #: the numbers the abstract states (``kg extract`` writes them; stores keep them from
+    #: a later version)
+    results: list[Result] = field(default_factory=list)
 
     def surfaces(self, relation: Relation) -> dict[str, list[str]]:
         """Entity key → distinct surface forms (first seen first) for one relation."""

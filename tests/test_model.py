@@ -64,3 +64,12 @@ def test_the_evidence_codec_round_trips(start: int, length: int, extractor: str)
     evidence = Evidence(start, start + length, 0, start + length, extractor)
     assert Evidence(*evidence.as_tuple()) == evidence
     assert dict(zip(EVIDENCE_FIELDS, evidence.as_tuple(), strict=True))["end"] == start + length
+
+
+def test_the_result_codec_round_trips() -> None:
+    from kg.model import Result, ResultKind
+
+    result = Result("72.5%", ResultKind.SCORE, 72.5, "%", "E-SSL", "ImageNet",
+                    "linear probe accuracy", Evidence(10, 15, 0, 40, "kg.result.v1"))
+    assert Result.of(result.as_tuple()) == result
+    assert Result.of(list(result.as_tuple())) == result  # as JSON part files carry it

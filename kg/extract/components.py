@@ -20,6 +20,7 @@ from kg.extract import cues, lexicon, roles
 from kg.extract.abbreviations import Abbreviation, find_abbreviations
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.names import find_names
+from kg.extract.results import RawResult, find_results
 from kg.extract.sentences import sentence_of, split_sentences
 from kg.extract.urls import find_urls
 from kg.model import Evidence, Mention, Relation
@@ -54,7 +55,7 @@ class Reading:
     (``kg.extract.pipeline.COMPONENTS``): the extractor sets ``text`` and ``title``,
     ``kg_sentences`` the sentence spans, ``kg_urls`` the spans of links (``masked``, so no
     name is read inside one) and ``releases_code``, ``kg_abbreviations`` the acronyms;
-    every component appends its ``mentions``."""
+    every component appends its ``mentions``; ``kg_results`` reads them into ``results``."""
 
     text: str
     title: str = ""
@@ -63,6 +64,7 @@ class Reading:
     abbreviations: dict[str, Abbreviation] = field(default_factory=dict)
     mentions: list[RawMention] = field(default_factory=list)
     releases_code: bool = False
+    results: list[RawResult] = field(default_factory=list)
 
 
 READING = "kg"  # the key of ``doc.user_data`` that holds the Reading
@@ -188,3 +190,12 @@ class EntityComponent:
                     Relation.ADDRESSES, phrase, phrase, end - len(phrase), end, *sent, "kg.task.v3"
                 ),
             )
+
+
+@Language.component("kg_results")
+def result_component(doc: Doc) -> Doc:
+    """The numbers the abstract states, tied to the methods, datasets and metrics the
+    earlier components found (kg.extract.results)."""
+    state = reading(doc)
+    state.results = find_results(state)
+    return doc

@@ -19,4 +19,14 @@ def to_record(ex: PaperExtraction) -> dict[str, Any]:
         else:
             record[field] = [sorted(forms, key=len, reverse=True) for forms in groups.values()]
     record["releases_code"] = ex.releases_code
+    record["results"] = [
+        {
+            "method": r.method,
+            "dataset": r.dataset,
+            "metric": r.metric,
+            "value": r.value,
+            "kind": r.kind.value,
+        }
+        for r in ex.results
+    ]
     return record

@@ -27,6 +27,7 @@ from kg.model import (
     Paper,
     PaperExtraction,
     Relation,
+    Result,
     extraction_hash,
 )
 from kg.resolve import Resolver
@@ -45,12 +46,15 @@ def _init(config: ExtractConfig | None, resolver: Resolver | None) -> None:
 # A mention as plain values: unpickling frozen slotted dataclasses goes through
 # ``dataclasses.fields`` per object, which made the parent pay ~2x for every result.
 Row = tuple[Relation, EntityKind, str, str, str, tuple[int, int, int, int, str]]
-Found = tuple[list[Row], bool]
+Found = tuple[list[Row], bool, list[tuple[Any, ...]]]
 
 
 def _run(chunk: list[Paper]) -> list[Found]:
     assert _worker is not None, "worker not initialised"
-    return [([_row(m) for m in ex.mentions], ex.releases_code) for ex in _worker.extract(chunk)]
+    return [
+        ([_row(m) for m in ex.mentions], ex.releases_code, [r.as_tuple() for r in ex.results])
+        for ex in _worker.extract(chunk)
+    ]
 
 
 def _row(m: Mention) -> Row:
@@ -105,6 +109,12 @@ def extract_parallel(
             found = pending.get()
             for chunk in islice(chunks, 1):
                 window.append((chunk, pool.apply_async(_run, (chunk,))))
-            for paper, (rows, releases_code) in zip(done, found, strict=True):
+            for paper, (rows, releases_code, results) in zip(done, found, strict=True):
                 mentions = [_mention(row) for row in rows]
-                yield PaperExtraction(paper, mentions, releases_code, extraction_hash(paper, rules))
+                yield PaperExtraction(
+                    paper,
+                    mentions,
+                    releases_code,
+                    extraction_hash(paper, rules),
+                    [Result.of(row) for row in results],
+                )

@@ -20,10 +20,18 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract import components
-from kg.model import Mention, Paper, PaperExtraction, extraction_hash, short_hash
+from kg.model import (
+    Evidence,
+    Mention,
+    Paper,
+    PaperExtraction,
+    Result,
+    extraction_hash,
+    short_hash,
+)
 from kg.resolve import Resolver
 
-COMPONENTS = ("kg_sentences", "kg_urls", "kg_abbreviations", "kg_entities")
+COMPONENTS = ("kg_sentences", "kg_urls", "kg_abbreviations", "kg_entities", "kg_results")
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,19 @@ class Extractor:
             mentions=mentions,
             releases_code=state.releases_code,
             content_hash=extraction_hash(paper, self.fingerprint),
+            results=[
+                Result(
+                    r.value,
+                    r.kind,
+                    r.number,
+                    r.unit,
+                    r.method,
+                    r.dataset,
+                    r.metric,
+                    Evidence(r.start, r.end, r.sent_start, r.sent_end, r.extractor),
+                )
+                for r in state.results
+            ],
         )
 
     def resolver_mention(self, raw: components.RawMention) -> Mention:

@@ -34,6 +34,7 @@ from kg.model import (
     Mention,
     PaperExtraction,
     Relation,
+    Result,
     paper_from_record,
     paper_record,
 )
@@ -78,6 +79,7 @@ def extraction_to_json(ex: PaperExtraction) -> dict[str, Any]:
             }
             for m in ex.mentions
         ],
+        "results": [list(r.as_tuple()) for r in ex.results],
     }
 
 
@@ -92,9 +94,9 @@ def extraction_from_json(record: dict[str, Any]) -> PaperExtraction:
         )
         for m in record["mentions"]
     ]
-    return PaperExtraction(
-        paper, mentions, bool(record["releases_code"]), record.get("content_hash", "")
-    )
+    results = [Result.of(row) for row in record.get("results", [])]
+    code, content_hash = bool(record["releases_code"]), record.get("content_hash", "")
+    return PaperExtraction(paper, mentions, code, content_hash, results)
 
 
 # -- planning --------------------------------------------------------------------------
