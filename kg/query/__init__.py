@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from difflib import get_close_matches
 from operator import itemgetter
 from typing import Any
 
 from kg.errors import UsageError
 from kg.query.named import ALL, NamedQuery, entity_key_query, entity_names_query
+from kg.query.papers import one_line
 from kg.registry import Registry
 from kg.resolve import Resolver
 from kg.store.base import Store, Table
@@ -101,16 +101,9 @@ def _check_entities_exist(
         names = store.query(entity_names_query(store.query_language, param.entity), {}).rows
         by_fold = {str(row[0]).casefold(): str(row[0]) for row in names}
         close = get_close_matches(asked.casefold(), list(by_fold), n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(_one_line(by_fold[c]) for c in close)}?" if close else ""
+        hint = f"; did you mean {', '.join(one_line(by_fold[c]) for c in close)}?" if close else ""
         kind = param.entity.value.lower()
         raise UsageError(f"no {kind} {asked!r} in this graph{hint}")
-
-
-def _one_line(name: str) -> str:
-    """A stored name fit for a one-line message: control characters out, spaces single."""
-    return " ".join(
-        "".join(ch for ch in name if unicodedata.category(ch) != "Cc" or ch in "\t\n\r ").split()
-    )
 
 
 __all__ = ["QUERIES", "NamedQuery", "bind_params", "run_named"]

@@ -8,6 +8,7 @@ name is an error naming some of them, never a guess.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from kg.errors import UsageError
@@ -58,12 +59,17 @@ def paper_keys(paper: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+def one_line(text: str) -> str:
+    """``text`` fit for one line of a message or a label: control characters out, runs of
+    whitespace (newlines too) one space."""
+    kept = "".join(ch for ch in str(text) if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return " ".join(kept.split())
 
 
-def _cut(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"
+def short(text: str, chars: int) -> str:
+    """``one_line(text)`` cut to ``chars`` with an ellipsis."""
+    text = one_line(text)
+    return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
 def find_paper(papers: Iterable[PaperRow], paper: str) -> str:
@@ -86,9 +92,9 @@ def find_paper(papers: Iterable[PaperRow], paper: str) -> str:
     shown = [pid for pid in ids if text.startswith("title:") and short_id(pid) == text]
     if len(shown) == 1:
         return shown[0]
-    wanted = _one_line(paper).casefold()
+    wanted = one_line(paper).casefold()
     if wanted:
-        titled = [(pid, _one_line(title)) for pid, title, _ in rows]
+        titled = [(pid, one_line(title)) for pid, title, _ in rows]
         exact = [pid for pid, title in titled if title.casefold() == wanted]
         starting = sorted(
             ((title, pid) for pid, title in titled if title.casefold().startswith(wanted)),
@@ -97,7 +103,7 @@ def find_paper(papers: Iterable[PaperRow], paper: str) -> str:
         if len(exact) == 1 or len(starting) == 1:
             return exact[0] if len(exact) == 1 else starting[0][1]
         if exact or starting:
-            names = [_cut(title, 60) for title, _ in starting[:CANDIDATES]]
+            names = [short(title, 60) for title, _ in starting[:CANDIDATES]]
             more = "; …" if len(starting) > CANDIDATES else ""
             raise UsageError(
                 f"{paper!r} starts {len(starting)} paper titles: {'; '.join(names)}{more}; "

@@ -28,6 +28,7 @@ from pyvis.network import Network
 
 from kg.graph.networkx import PAPER, Cut, top_k
 from kg.model import EntityKind, Relation
+from kg.query.papers import short as cut
 
 #: Node kind → (vis shape, colour, legend glyph). Shapes draw the label outside, so
 #: ``value`` (degree) scales them.
@@ -113,8 +114,7 @@ def json_for_script(value: Any) -> str:
 
 
 def short(text: str, chars: int = LABEL_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= chars else text[: chars - 1] + "…"
+    return cut(text, chars)
 
 
 def code_link(graph: nx.MultiDiGraph, paper: Any) -> str | None:
