@@ -67,7 +67,8 @@ README_OUTPUT = {
     "kg export --db out/db --format turtle": [r"^\d{5,} records written to out/graph\.ttl"],
     "kg export --db out/db --format jsonld": [r"^\d{5,} records written to out/graph\.jsonld"],
     "kg validate": [r"^out/db: 0 violation\(s\) of kg's shapes$"],
-    "kg run": [r"^view: out/graph\.html", r"^export: out/seed\.ttl \(turtle"],
+    "kg run": [r"^view: out/graph\.html", r"^export: out/seed\.ttl \(turtle",
+               r"^kg query evaluated-on ImageNet --with-code\n", r"│ title:[0-9a-f]{8} │"],
 }
 
 

@@ -97,6 +97,7 @@ def run_pipeline(pipe: Pipeline, echo: Callable[[str], None] = print) -> None:
     from kg.jobs.build import build
     from kg.jobs.limits import Limits
     from kg.query import run_named
+    from kg.query.papers import shown_ids
     from kg.resolve import Resolver
     from kg.store import open_store
     from kg.viz import view_store
@@ -118,10 +119,12 @@ def run_pipeline(pipe: Pipeline, echo: Callable[[str], None] = print) -> None:
         if report.stats:
             print_stats(report.stats)
         for q in pipe.queries:
-            echo(f"\nquery {q['name']} {q.get('args', {})}")
-            print_table(
-                run_named(store, q["name"], q.get("args", {}), resolver), OutputFormat.table
+            args = q.get("args", {})
+            echo(
+                f"\nkg query {q['name']} "
+                + " ".join(filter(None, (_as_option(k, v) for k, v in args.items())))
             )
+            print_table(shown_ids(run_named(store, q["name"], args, resolver)), OutputFormat.table)
         if pipe.view:
             out = Path(pipe.view.get("out", "graph.html"))
             result = view_store(store, out, max_nodes=int(pipe.view.get("max_nodes", 2000)))
@@ -129,3 +132,12 @@ def run_pipeline(pipe: Pipeline, echo: Callable[[str], None] = print) -> None:
         for e in pipe.exports:
             n = export(store, e["format"], Path(e["out"]))
             echo(f"export: {e['out']} ({e['format']}, {n} records)")
+
+
+def _as_option(name: str, value: Any) -> str:
+    """A query argument as the CLI would take it: ``--with-code``, ``--limit 10``, a name."""
+    if isinstance(value, bool):
+        return f"--{name.replace('_', '-')}" if value else ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"--{name} {value}"
+    return str(value)
