@@ -38,6 +38,8 @@ TIMEOUT_S = 600
 # What varies between runs and machines, not between versions of the notebook.
 _VARYING = [
     (re.compile(re.escape(str(ROOT))), "<root>"),
+    # an installed package's path (a warning's source) depends on where the venv lives
+    (re.compile(r"[^\s'\"]*/site-packages/"), "<site-packages>/"),
     (re.compile(re.escape(tempfile.gettempdir()) + r"/[^\s'\"]*"), "<tmp>"),
     (re.compile(r"\bat 0x[0-9a-fA-F]+"), "at 0x…"),
     (re.compile(r"\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?"), "<time>"),
