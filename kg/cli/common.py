@@ -42,8 +42,7 @@ def _options(
         ),
     ] = False,
 ) -> None:
-    """Build knowledge graphs of ML research: which papers propose or use which methods, on
-    which datasets, with which code."""
+    """Options before any command (the app's help says what kg does)."""
 
 
 Sources = Annotated[

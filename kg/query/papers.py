@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from kg.errors import UsageError
 from kg.ingest import clean
+from kg.query.named import paper_titles_query
 from kg.store.base import Store, Table
 
 CANDIDATES = 5  # titles an ambiguous name lists
@@ -122,7 +123,5 @@ def find_stored_paper(store: Store, paper: str) -> str:
     held = store.content_hashes(keys)
     if found := next((key for key in keys if key in held), None):
         return found
-    from kg.query.named import paper_titles_query
-
     table = store.query(paper_titles_query(store.query_language))
     return find_paper(((str(i), str(t), a) for i, t, a in table.rows), paper)

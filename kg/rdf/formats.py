@@ -178,35 +178,25 @@ def write_jsonld(sel: Selection, out: Output) -> int:
             return {"@id": f"_:{term.value}"}
         return {"@id": short(term.value)}
 
-    def nodes() -> Iterator[bytes]:
-        node: dict[str, Any] = {}
+    head = json.dumps({"@context": prefixes}, ensure_ascii=False)[:-1]
+    triples = 0
+    node: dict[str, Any] = {}
+    with _binary(out) as fh:
+        fh.write(head.encode() + b', "@graph": [')
         for triple in map(TRIPLE, sel.quads()):
             subject = short(triple.subject.value)
             if node.get("@id") != subject:
                 if node:
-                    yield json.dumps(node, ensure_ascii=False).encode()
+                    fh.write(b"\n" + json.dumps(node, ensure_ascii=False).encode() + b",")
                 node = {"@id": subject}
             if triple.predicate.value == RDF_TYPE:
                 key, item = "@type", short(triple.object.value)
             else:
                 key, item = short(triple.predicate.value), value(triple.object)
             node.setdefault(key, []).append(item)
-            yield b""  # one per triple, counted by the caller
-        if node:
-            yield json.dumps(node, ensure_ascii=False).encode()
-
-    head = json.dumps({"@context": prefixes}, ensure_ascii=False)[:-1]
-    triples = 0
-    with _binary(out) as fh:
-        fh.write(head.encode() + b', "@graph": [\n')
-        first = True
-        for chunk in nodes():
-            if not chunk:
-                triples += 1
-                continue
-            fh.write(chunk if first else b",\n" + chunk)
-            first = False
-        fh.write(b"\n]}\n")
+            triples += 1
+        last = json.dumps(node, ensure_ascii=False).encode() if node else b""
+        fh.write(b"\n" + last + b"\n]}\n")
     return triples
 
 

@@ -21,6 +21,7 @@ from kg.model import Entity, EntityKind, PaperExtraction
 from kg.rdf import directory
 from kg.rdf.answers import ready_answer
 from kg.rdf.index import IndexGraph
+from kg.rdf.lookups import CACHE_ENTRIES_MAX
 from kg.rdf.mapping import (
     PAPER_NODE,
     RDF_TYPE,
@@ -57,9 +58,6 @@ if TYPE_CHECKING:
 # RocksDB keeps writes in its log and memtables until a flush; flushing every ~2k papers
 # keeps a long build's memory flat and measured 22 % faster than one flush at the end.
 FLUSH_EVERY_QUADS = 200_000
-# Bound of the writer's cache of entities known stored: a store look-up per entity
-# mention was a sixth of a large build's time.
-CACHE_ENTRIES_MAX = 1 << 20
 # Below this many new papers a batch is written in one transaction: each bulk load makes
 # RocksDB table files, which for a handful of papers costs more than it saves.
 BULK_MIN_PAPERS = 64
