@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
@@ -229,18 +229,52 @@ class Result:
     dataset: str | None
     metric: str | None
     evidence: Evidence
+    #: the canonical entities of ``method``, ``dataset`` and ``metric`` (resolved like
+    #: mentions; the metric by its table name), which stores link the result to
+    method_entity: Entity | None = None
+    dataset_entity: Entity | None = None
+    metric_entity: Entity | None = None
+
+    @property
+    def entities(self) -> tuple[Entity | None, Entity | None, Entity | None]:
+        """Method, dataset and metric entities (``RESULT_KINDS`` order)."""
+        return (self.method_entity, self.dataset_entity, self.metric_entity)
+
+    def links(self) -> Iterator[tuple[Entity, str]]:
+        """(entity, name as written) for each part the result names."""
+        written = (self.method, self.dataset, self.metric)
+        for entity, name in zip(self.entities, written, strict=True):
+            if entity is not None:
+                yield entity, name or entity.name
 
     def as_tuple(self) -> tuple[Any, ...]:
         """The result codec: plain values (worker processes, part files); ``Result.of``
         reads it back."""
         parts = (self.value, self.kind.value, self.number, self.unit)
-        return (*parts, self.method, self.dataset, self.metric, *self.evidence.as_tuple())
+        links = tuple(None if e is None else (e.key, e.name) for e in self.entities)
+        named = (self.method, self.dataset, self.metric)
+        return (*parts, *named, *self.evidence.as_tuple(), *links)
 
     @classmethod
     def of(cls, row: Sequence[Any]) -> Result:
-        value, kind, number, unit, method, dataset, metric, *spans = row
+        value, kind, number, unit, method, dataset, metric, *rest = row
+        spans, links = rest[: len(EVIDENCE_FIELDS)], rest[len(EVIDENCE_FIELDS) :]
+        entities = (
+            None if link is None else Entity(k, *link)
+            for k, link in zip(RESULT_KINDS, links, strict=True)
+        )
         parts = (value, ResultKind(kind), number, unit, method, dataset, metric)
-        return cls(*parts, Evidence(*spans))
+        return cls(*parts, Evidence(*spans), *entities)
+
+
+def result_id(paper_id: str, result: Result) -> str:
+    """A result's stable id: its paper, its value at its span, and what it is about."""
+    parts = (paper_id, result.value, *result.evidence.as_tuple(), result.method, result.dataset)
+    return short_hash("\x1f".join(map(str, (*parts, result.metric))))
+
+
+#: The entity kinds a result links to, in the order of its ``*_entity`` fields.
+RESULT_KINDS = (EntityKind.METHOD, EntityKind.DATASET, EntityKind.METRIC)
 
 
 @dataclass(slots=True)
@@ -253,9 +287,20 @@ class PaperExtraction:
     #: ``extraction_hash`` of the paper and the rules that made this, set by the Extractor
     #: and carried through stores, part files and exports ("" where no rules are known)
     content_hash: str = ""
-    #: the numbers the abstract states (``kg extract`` writes them; stores keep them from
-    #: a later version)
+    #: the numbers the abstract states, each linked to its method, dataset and metric
     results: list[Result] = field(default_factory=list)
+
+    def entity_surfaces(self) -> dict[Entity, list[str]]:
+        """Every entity the paper names, by a mention or a result, with its distinct
+        surface forms (first seen first): what stores describe entities from."""
+        out: dict[Entity, list[str]] = {}
+        named = [(m.entity, m.surface) for m in self.mentions]
+        named += [link for r in self.results for link in r.links()]
+        for entity, surface in named:
+            forms = out.setdefault(entity, [])
+            if surface not in forms:
+                forms.append(surface)
+        return out
 
     def surfaces(self, relation: Relation) -> dict[str, list[str]]:
         """Entity key → distinct surface forms (first seen first) for one relation."""

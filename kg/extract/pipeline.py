@@ -20,7 +20,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract import components
+from kg.extract.results import RawResult
 from kg.model import (
+    EntityKind,
     Evidence,
     Mention,
     Paper,
@@ -30,6 +32,7 @@ from kg.model import (
     short_hash,
 )
 from kg.resolve import Resolver
+from kg.resolve.metrics import canonical_metric
 
 COMPONENTS = ("kg_sentences", "kg_urls", "kg_abbreviations", "kg_entities", "kg_results")
 
@@ -140,19 +143,27 @@ class Extractor:
             mentions=mentions,
             releases_code=state.releases_code,
             content_hash=extraction_hash(paper, self.fingerprint),
-            results=[
-                Result(
-                    r.value,
-                    r.kind,
-                    r.number,
-                    r.unit,
-                    r.method,
-                    r.dataset,
-                    r.metric,
-                    Evidence(r.start, r.end, r.sent_start, r.sent_end, r.extractor),
-                )
-                for r in state.results
-            ],
+            # an identical result read twice (two cues on one span) is one result
+            results=list(dict.fromkeys(self.resolved_result(r) for r in state.results)),
+        )
+
+    def resolved_result(self, raw: RawResult) -> Result:
+        """The result with its parts resolved like mentions; a metric by its table name
+        first, so "Top-1 Acc." and "top-1 accuracy" rank on one leaderboard."""
+        resolve = self.resolver.resolve
+        metric = raw.metric and (canonical_metric(raw.metric) or raw.metric)
+        return Result(
+            raw.value,
+            raw.kind,
+            raw.number,
+            raw.unit,
+            raw.method,
+            raw.dataset,
+            raw.metric,
+            Evidence(raw.start, raw.end, raw.sent_start, raw.sent_end, raw.extractor),
+            resolve(EntityKind.METHOD, raw.method) if raw.method else None,
+            resolve(EntityKind.DATASET, raw.dataset) if raw.dataset else None,
+            resolve(EntityKind.METRIC, metric) if metric else None,
         )
 
     def resolver_mention(self, raw: components.RawMention) -> Mention:

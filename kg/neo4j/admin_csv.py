@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from kg.model import EVIDENCE_FIELDS, PAPER_FIELDS, EntityKind, PaperExtraction, Relation
 from kg.neo4j.mapping import graph_rows
+from kg.neo4j.results import REPORTS_RESULT, RESULT_LINK, RESULT_PROPS
 
 ARRAY_DELIMITER = "\x1f"
 # (property, header) per column: the paper fields of kg.model, then the extraction's own
@@ -36,6 +37,8 @@ EDGE_COLUMNS = tuple(
     (name, "string[]" if name in ("extractor", "surfaces") else "int[]")
     for name in (*EVIDENCE_FIELDS, "surfaces")
 )
+_RESULT_TYPES = {"number": "double", **{f: "int" for f in EVIDENCE_FIELDS[:4]}}
+RESULT_COLUMNS = tuple((name, _RESULT_TYPES.get(name, "string")) for name in RESULT_PROPS)
 CHUNK = 2000
 
 
@@ -82,6 +85,19 @@ def _cell(value: Any) -> str:
     return str(value).replace(ARRAY_DELIMITER, " ")
 
 
+def _write_results(rows: list[dict[str, Any]], writer: Any) -> None:
+    """Result nodes, the paper → result relationships and the result → entity ones."""
+    header = ["id:ID(Result)", *(f"{name}:{kind}" for name, kind in RESULT_COLUMNS[1:])]
+    for row in rows:
+        writer("Result", header).writerow([_cell(row.get(name)) for name, _ in RESULT_COLUMNS])
+        writer(REPORTS_RESULT, [":START_ID(Paper)", ":END_ID(Result)"]).writerow(
+            [row["paper"], row["id"]]
+        )
+        for kind, key in row["links"].items():
+            link = [":START_ID(Result)", f":END_ID({kind.value})"]
+            writer(RESULT_LINK[kind], link).writerow([row["id"], key])
+
+
 def write_neo4j_csv(extractions: Iterable[PaperExtraction], out_dir: str | Path) -> CsvExport:
     """Stream papers and edges to CSV; entities (far fewer) are gathered and written last.
 
@@ -108,7 +124,7 @@ def write_neo4j_csv(extractions: Iterable[PaperExtraction], out_dir: str | Path)
     stream = iter(extractions)
     try:
         while chunk := list(islice(stream, CHUNK)):
-            papers, chunk_entities, edges = graph_rows(
+            papers, chunk_entities, edges, results = graph_rows(
                 [ex for ex in chunk if ex.paper.id not in seen]
             )
             for p in papers:
@@ -134,6 +150,7 @@ def write_neo4j_csv(extractions: Iterable[PaperExtraction], out_dir: str | Path)
                     writer(rel.value, header).writerow(
                         [src, dst, *(_cell(props[name]) for name, _ in EDGE_COLUMNS)]
                     )
+            _write_results(results, writer)
         for kind, rows in entities.items():
             header = [f"key:ID({kind.value})", "name", "surface_forms:string[]"]
             for row in rows.values():
@@ -143,7 +160,8 @@ def write_neo4j_csv(extractions: Iterable[PaperExtraction], out_dir: str | Path)
     finally:
         for f in files.values():
             f.close()
+    relationships = {r.value for r in Relation} | {REPORTS_RESULT, *RESULT_LINK.values()}
     for name in files:
-        target = export.relationships if name in {r.value for r in Relation} else export.nodes
+        target = export.relationships if name in relationships else export.nodes
         target[name] = out / f"{name}.csv"
     return export

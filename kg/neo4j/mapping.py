@@ -10,6 +10,8 @@ fields are absent properties, exactly as ``neo4j-admin import`` leaves empty CSV
 The Bolt store (``kg.neo4j.store``) and the CSV files (``kg.neo4j.admin_csv``) both write
 this layout.
 
+Results hang off their paper as ``(:Result)`` nodes (``kg.neo4j.results``).
+
 Labels and relationship types are spliced into Cypher only from EntityKind and Relation
 values; every value travels as a parameter.
 """
@@ -17,7 +19,7 @@ values; every value travels as a parameter.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kg.model import (
     EVIDENCE_FIELDS,
@@ -30,6 +32,15 @@ from kg.model import (
     paper_from_record,
     paper_record,
     stored_order,
+)
+from kg.neo4j.results import (
+    CREATE_RESULTS,
+    DROP_RESULTS,
+    LINK_RESULTS,
+    READ_RESULTS,
+    link_rows,
+    read_result,
+    result_rows,
 )
 
 if TYPE_CHECKING:  # the CSV writer uses this module without loading the driver
@@ -60,11 +71,12 @@ EDGE = {
     )
     for rel in Relation
 }
-READ = """
-UNWIND $ids AS id MATCH (p:Paper {id: id})
-OPTIONAL MATCH (p)-[r]->(e)
-RETURN p {.*} AS paper, collect(CASE WHEN r IS NOT NULL THEN
-  {type: type(r), label: labels(e)[0], key: e.key, name: e.name, ev: properties(r)} END) AS edges
+READ = f"""
+UNWIND $ids AS id MATCH (p:Paper {{id: id}})
+OPTIONAL MATCH (p)-[r]->(e) WHERE NOT e:Result
+WITH p, collect(CASE WHEN r IS NOT NULL THEN
+  {{type: type(r), label: labels(e)[0], key: e.key, name: e.name, ev: properties(r)}} END) AS edges
+RETURN p {{.*}} AS paper, edges, {READ_RESULTS}
 """
 STATS = " UNION ALL ".join(
     [
@@ -86,6 +98,7 @@ def schema_statements() -> list[str]:
         f"FOR (n:{k.value}) REQUIRE n.key IS UNIQUE"
         for k in EntityKind
     ]
+    out.append("CREATE CONSTRAINT result_id IF NOT EXISTS FOR (n:Result) REQUIRE n.id IS UNIQUE")
     return out
 
 
@@ -105,49 +118,60 @@ def paper_props(ex: PaperExtraction) -> dict[str, Any]:
     return props
 
 
-def graph_rows(
-    batch: Sequence[PaperExtraction],
-) -> tuple[
-    list[dict[str, Any]],
-    dict[EntityKind, dict[str, dict[str, Any]]],
-    dict[Relation, dict[tuple[str, str], dict[str, list[Any]]]],
-]:
-    """Papers, entities (first name wins, surface forms united) and one row per edge.
+class GraphRows(NamedTuple):
+    """One batch as rows: papers, entities by kind (first name wins, surface forms
+    united), one row per (relation, paper, entity) edge, and one per result."""
 
-    A paper listed twice keeps its last version. Every mention is kept (two extractors may
-    report the same span), so ``extractions()`` gives back exactly what was written.
-    """
+    papers: list[dict[str, Any]]
+    entities: dict[EntityKind, dict[str, dict[str, Any]]]
+    edges: dict[Relation, dict[tuple[str, str], dict[str, list[Any]]]]
+    results: list[dict[str, Any]]
+
+
+def graph_rows(batch: Sequence[PaperExtraction]) -> GraphRows:
+    """The batch's rows. A paper listed twice keeps its last version. Every mention is
+    kept (two extractors may report the same span), so ``extractions()`` gives back
+    exactly what was written."""
     latest = {ex.paper.id: ex for ex in batch}
     entities: dict[EntityKind, dict[str, dict[str, Any]]] = {}
     edges: dict[Relation, dict[tuple[str, str], dict[str, list[Any]]]] = {}
     for ex in latest.values():
-        for m in ex.mentions:
-            e = entities.setdefault(m.entity.kind, {}).setdefault(
-                m.entity.key, {"key": m.entity.key, "name": m.entity.name, "surfaces": []}
+        for entity, surfaces in ex.entity_surfaces().items():
+            e = entities.setdefault(entity.kind, {}).setdefault(
+                entity.key, {"key": entity.key, "name": entity.name, "surfaces": []}
             )
-            if m.surface not in e["surfaces"]:
-                e["surfaces"].append(m.surface)
+            e["surfaces"] += [s for s in surfaces if s not in e["surfaces"]]
+        for m in ex.mentions:
             ev = edges.setdefault(m.relation, {}).setdefault(
                 (ex.paper.id, m.entity.key), {f: [] for f in EDGE_PROPS}
             )
             for f, value in zip(EVIDENCE_FIELDS, m.evidence.as_tuple(), strict=True):
                 ev[f].append(value)
             ev["surfaces"].append(m.surface)
-    return [paper_props(ex) for ex in latest.values()], entities, edges
+    results = [row for ex in latest.values() for row in result_rows(ex)]
+    return GraphRows([paper_props(ex) for ex in latest.values()], entities, edges, results)
 
 
 def write_batch(tx: ManagedTransaction, batch: Sequence[PaperExtraction]) -> None:
-    papers, entities, edges = graph_rows(batch)
-    tx.run(PAPERS, rows=papers).consume()
-    tx.run(DROP_EDGES, ids=[p["id"] for p in papers]).consume()
-    for kind, rows in entities.items():
-        tx.run(ENTITY[kind], rows=list(rows.values())).consume()
-    for rel, by_pair in edges.items():
+    rows = graph_rows(batch)
+    ids = [p["id"] for p in rows.papers]
+    tx.run(PAPERS, rows=rows.papers).consume()
+    tx.run(DROP_RESULTS, ids=ids).consume()
+    tx.run(DROP_EDGES, ids=ids).consume()
+    for kind, entity_rows in rows.entities.items():
+        tx.run(ENTITY[kind], rows=list(entity_rows.values())).consume()
+    for rel, by_pair in rows.edges.items():
         edge_rows = [{"src": s, "dst": d, **props} for (s, d), props in by_pair.items()]
         tx.run(EDGE[rel], rows=edge_rows).consume()
+    if rows.results:
+        tx.run(CREATE_RESULTS, rows=rows.results).consume()
+        for kind, links in link_rows(rows.results).items():
+            tx.run(LINK_RESULTS[kind], rows=links).consume()
 
 
-def extraction(paper: dict[str, Any], edges: list[dict[str, Any]]) -> PaperExtraction:
+def extraction(
+    paper: dict[str, Any], edges: list[dict[str, Any]], results: list[dict[str, Any]]
+) -> PaperExtraction:
     mentions = []
     for e in edges:
         rel, ev = Relation(e["type"]), e["ev"]
@@ -162,4 +186,7 @@ def extraction(paper: dict[str, Any], edges: list[dict[str, Any]]) -> PaperExtra
         mentions=mentions,
         releases_code=bool(paper.get("releases_code_stated")),
         content_hash=paper.get("content_hash") or "",
+        results=sorted(
+            map(read_result, results), key=lambda r: (r.evidence.start, r.evidence.end, r.value)
+        ),
     )

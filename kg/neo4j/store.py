@@ -168,7 +168,8 @@ class Neo4jStore(Store):
             found = {r["paper"]["id"]: r for r in self._read(READ, ids=chunk)}
             for pid in chunk:
                 if pid in found:
-                    yield extraction(found[pid]["paper"], found[pid]["edges"])
+                    row = found[pid]
+                    yield extraction(row["paper"], row["edges"], row["results"])
 
     def query(
         self, text: str, params: dict[str, Any] | None = None, *, write: bool = False

@@ -89,12 +89,13 @@ def render_quads(base: str, extractions: Iterable[PaperExtraction]) -> Iterator[
     seen: dict[Entity, set[str]] = {}
     for ex in extractions:
         yield from dict.fromkeys(paper_quads(base, ex))
-        for m in ex.mentions:
-            new = m.entity not in seen
-            labels = seen.setdefault(m.entity, set())
-            if new or m.surface not in labels:
-                labels.add(m.surface)
-                yield from entity_quads(base, m.entity, [m.surface], graph, new)
+        for entity, surfaces in ex.entity_surfaces().items():
+            new = entity not in seen
+            labels = seen.setdefault(entity, set())
+            fresh = [s for s in surfaces if s not in labels]
+            labels.update(fresh)
+            if new or fresh:
+                yield from entity_quads(base, entity, fresh, graph, new)
 
 
 def rebase(quads: Iterable[Quad], old: str, new: str) -> Iterator[Quad]:

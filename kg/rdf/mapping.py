@@ -35,6 +35,7 @@ from kg.model import (
     paper_from_record,
     stored_order,
 )
+from kg.rdf.results import read_results, result_nodes, result_quads
 from kg.rdf.vocab import (
     DCTERMS,
     EVIDENCE_CLASS,
@@ -212,6 +213,7 @@ def _described(
         yield Quad(s, P["sameAs"], NamedNode(doi_iri(paper.doi)), g)
     for m in ex.mentions:
         yield Quad(s, RELATION_NODE[m.relation], entity_node(base, m.entity.kind, m.entity.key), g)
+    yield from result_quads(base, ex, s, g)
 
 
 def _reified(
@@ -264,8 +266,11 @@ def read_paper_graph(quads: Iterable[Quad], entities: dict[str, Entity]) -> Pape
     reverse = {node.value: rel for rel, node in RELATION_NODE.items()}
     by_name = {node.value: name for name, node in P.items()}
     statements = {q.subject.value for q in quads if q.predicate == P["subject"]}
+    results = result_nodes(quads)
     for q in quads:
         subject = q.subject.value
+        if subject in results:
+            continue
         field = _FIELD_BY_PROPERTY.get(q.predicate.value)
         pred = by_name.get(q.predicate.value)
         if subject in statements:
@@ -305,4 +310,5 @@ def read_paper_graph(quads: Iterable[Quad], entities: dict[str, Entity]) -> Pape
         mentions=mentions,
         releases_code=lit.get("releasesCodeStated") == "true",
         content_hash=lit.get("contentHash", ""),
+        results=read_results(quads, results, entities),
     )

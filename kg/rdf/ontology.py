@@ -28,14 +28,17 @@ from kg.rdf.vocab import (
     RDF,
     RDFS,
     RELATION_PROPERTY,
+    RESULT_CLASS,
+    RESULT_PROPERTY,
     SCHEMA,
     SKOS,
     XSD,
 )
 
-STRING, INTEGER, BOOLEAN, LANG_STRING = (
+STRING, INTEGER, DOUBLE, BOOLEAN, LANG_STRING = (
     XSD + "string",
     XSD + "integer",
+    XSD + "double",
     XSD + "boolean",
     RDF + "langString",
 )
@@ -82,6 +85,7 @@ class Slot:
 
 
 PAPER, EVIDENCE, ENTITY, EXTRACTOR = KG + "Paper", KG + "Evidence", KG + "Entity", KG + "Extractor"
+RESULT, GROUNDED = RESULT_CLASS, KG + "Grounded"
 
 _KIND_DOC: dict[EntityKind, tuple[str, tuple[str, ...]]] = {
     EntityKind.METHOD: (
@@ -127,11 +131,25 @@ CLASSES: tuple[Class, ...] = (
         for kind, (doc, sup) in _KIND_DOC.items()
     ),
     Class(
+        GROUNDED,
+        "Grounded",
+        "Something kg read from a character span of a paper's abstract, by an extractor; "
+        "never asserted in data, the superclass of Evidence and Result.",
+        (PROV + "Entity",),
+    ),
+    Class(
         EVIDENCE,
         "Evidence",
         "A reified paper → entity edge with the character span of "
         "the abstract that supports it and the extractor that found it.",
-        (RDF + "Statement", PROV + "Entity"),
+        (RDF + "Statement", GROUNDED),
+    ),
+    Class(
+        RESULT,
+        "Result",
+        "A number the abstract states about how a method does on a dataset in a metric: "
+        "ML-Schema's model evaluation, read from the sentence that states it.",
+        (MLS + "ModelEvaluation", GROUNDED),
     ),
     Class(
         EXTRACTOR,
@@ -203,6 +221,43 @@ def _own(
     return Property(KG + name, rng, label, comment, domain, sup, see)
 
 
+def _result(part: str, rng: str, label: str, comment: str, sup: tuple[str, ...] = ()) -> Property:
+    return _own(RESULT_PROPERTY[part].removeprefix(KG), rng, label, comment, RESULT, sup)
+
+
+RESULT_PROPERTIES: tuple[Property, ...] = (
+    _own(
+        "reportsResult",
+        RESULT,
+        "reports result",
+        "The paper's abstract states this result.",
+        PAPER,
+        (),
+        (MLS + "hasOutput",),
+    ),
+    _result("value", STRING, "stated value", 'The number as written ("72.5%", "+2.3 points").'),
+    _result("unit", STRING, "unit", 'Unit of the number ("%", "points", "×"), if any.'),
+    _result("kind", STRING, "result kind", '"score" (absolute) or "improvement" (relative).'),
+    _result(
+        "better", STRING, "better when", '"higher" or "lower": which way the metric is better.'
+    ),
+    _result("method", KIND_CLASS[EntityKind.METHOD], "method", "The method that scores it."),
+    _result("dataset", KIND_CLASS[EntityKind.DATASET], "dataset", "What it is measured on."),
+    _result(
+        "metric",
+        KIND_CLASS[EntityKind.METRIC],
+        "metric",
+        "What it measures, by the metric table's name.",
+        (MLS + "specifiedBy",),
+    ),
+    *(
+        _result(
+            f"{part}_text", STRING, f"{part} as written", f"The {part} as the sentence names it."
+        )
+        for part in ("method", "dataset", "metric")
+    ),
+)
+
 PROPERTIES: tuple[Property, ...] = (
     *(
         _own(
@@ -254,18 +309,19 @@ PROPERTIES: tuple[Property, ...] = (
         "start",
         INTEGER,
         "start",
-        "Offset of the mention's first character in the paper's abstract.",
-        EVIDENCE,
+        "Offset of the first character of the span (a mention, a stated number).",
+        GROUNDED,
     ),
-    _own("end", INTEGER, "end", "Offset just past the mention's last character.", EVIDENCE),
+    _own("end", INTEGER, "end", "Offset just past the span's last character.", GROUNDED),
     _own(
         "sentenceStart",
         INTEGER,
         "sentence start",
-        "Offset of the first character of the sentence holding the mention.",
-        EVIDENCE,
+        "Offset of the first character of the sentence holding the span.",
+        GROUNDED,
     ),
-    _own("sentenceEnd", INTEGER, "sentence end", "Offset just past that sentence.", EVIDENCE),
+    _own("sentenceEnd", INTEGER, "sentence end", "Offset just past that sentence.", GROUNDED),
+    *RESULT_PROPERTIES,
     Property(DCTERMS + "identifier", STRING),
     Property(DCTERMS + "title", LANG_STRING),
     Property(DCTERMS + "abstract", LANG_STRING),
@@ -281,11 +337,17 @@ PROPERTIES: tuple[Property, ...] = (
     Property(PROV + "wasGeneratedBy", IRI),
     Property(OWL + "sameAs", IRI),
     Property(RDFS + "seeAlso", IRI),
+    Property(MLS + "hasValue", DOUBLE),
 )
 PROPERTY = {p.iri: p for p in PROPERTIES}
 
 _ONE = (1, 1)
 _RELATION_SLOTS = tuple(Slot(iri) for iri in RELATION_PROPERTY.values())
+_SPAN_SLOTS = (
+    *(Slot(KG + n, *_ONE) for n in ("start", "end", "sentenceStart", "sentenceEnd")),
+    Slot(PROV + "wasDerivedFrom", *_ONE),
+    Slot(PROV + "wasGeneratedBy", *_ONE),
+)
 #: class → the slots its instances may have (SHACL shapes are closed over these).
 SLOTS: dict[str, tuple[Slot, ...]] = {
     PAPER: (
@@ -300,6 +362,7 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
         *(Slot(PAPER_FIELD_PROPERTY[f.name]) for f in PAPER_FIELDS if f.many),
         Slot(OWL + "sameAs"),
         *_RELATION_SLOTS,
+        Slot(RESULT_PROPERTY["paper"]),
     ),
     ENTITY: (
         Slot(KG + "key", *_ONE),
@@ -312,10 +375,18 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
         Slot(RDF + "subject", *_ONE),
         Slot(RDF + "predicate", *_ONE),
         Slot(RDF + "object", *_ONE),
-        *(Slot(KG + n, *_ONE) for n in ("start", "end", "sentenceStart", "sentenceEnd")),
-        Slot(PROV + "wasDerivedFrom", *_ONE),
-        Slot(PROV + "wasGeneratedBy", *_ONE),
+        *_SPAN_SLOTS,
+    ),
+    RESULT: (
+        *(Slot(RESULT_PROPERTY[part], *_ONE) for part in ("value", "kind")),
+        *(
+            Slot(iri, 0, 1)
+            for part, iri in RESULT_PROPERTY.items()
+            if part not in ("paper", "value", "kind")
+        ),
+        *_SPAN_SLOTS,
     ),
 }
-#: Pairs (a, b) whose values must satisfy a ≤ b on every Evidence (sh:lessThanOrEquals).
+#: Pairs (a, b) whose values must satisfy a ≤ b on every Evidence and Result
+#: (sh:lessThanOrEquals).
 EVIDENCE_ORDER = ((KG + "start", KG + "end"), (KG + "sentenceStart", KG + "sentenceEnd"))

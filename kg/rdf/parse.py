@@ -1,7 +1,7 @@
 """Load kg RDF (Turtle, N-Triples, N-Quads, TriG, JSON-LD) back into a store: the round trip.
 
 Graph names in the file are ignored: triples are regrouped by what they describe (a
-kg:Paper, or an Evidence whose rdf:subject is that paper) into PaperExtractions, which
+kg:Paper, an Evidence whose rdf:subject is that paper, or a Result it reports) into PaperExtractions, which
 the store upserts into its own layout (one named graph per paper plus the entities
 graph) under its own base IRI. So a file exported with ``--base-iri X`` imports into any
 store, and importing twice replaces rather than duplicates.
@@ -18,6 +18,7 @@ from pyoxigraph import Quad, RdfFormat, parse
 from kg.errors import InputError, UsageError
 from kg.model import Entity, PaperExtraction
 from kg.rdf.mapping import RDF_TYPE, P, read_paper_graph
+from kg.rdf.results import R
 from kg.rdf.vocab import CLASS_KIND, PAPER_CLASS
 from kg.store.base import Store
 
@@ -30,6 +31,7 @@ FORMATS = {
     "jsonld": RdfFormat.JSON_LD,
     "jsonld-graphs": RdfFormat.JSON_LD,
 }
+REPORTS_RESULT = R["paper"]
 _SUFFIXES = {
     ".ttl": RdfFormat.TURTLE,
     ".nt": RdfFormat.N_TRIPLES,
@@ -71,6 +73,9 @@ def read_extractions(path: str | Path, fmt: str | None = None) -> list[PaperExtr
             group = list(quads)
             for ev in statements.get(subject, ()):
                 group.extend(by_subject[ev])
+            for q in quads:
+                if q.predicate == REPORTS_RESULT:
+                    group.extend(by_subject.get(q.object.value, ()))
             try:
                 papers.append(read_paper_graph(group, entities))
             except KeyError:

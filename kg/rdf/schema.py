@@ -22,6 +22,7 @@ from kg.rdf.ontology import (
     IRI,
     PROPERTIES,
     PROPERTY,
+    RESULT,
     SLOTS,
     Class,
     Property,
@@ -91,7 +92,8 @@ def render_ontology() -> str:
                 "rdfs:comment",
                 _text(
                     "Papers, the methods, datasets, tasks, metrics, code and "
-                    "links their abstracts mention, and evidence per edge."
+                    "links their abstracts mention, the results they state, and "
+                    "evidence per edge."
                 ),
             ),
         ],
@@ -154,7 +156,7 @@ def render_shapes() -> str:
                 allowed = " ".join(_name(p, px) for p in RELATION_PROPERTY.values())
                 shape = shape[:-2] + f" ; sh:in ( {allowed} ) ]"
             pairs.append(("sh:property", shape))
-        if cls == EVIDENCE:
+        if cls in (EVIDENCE, RESULT):
             pairs += [
                 ("sh:property", f"[ sh:path {_name(a, px)} ; sh:lessThanOrEquals {_name(b, px)} ]")
                 for a, b in EVIDENCE_ORDER

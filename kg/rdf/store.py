@@ -202,7 +202,7 @@ class OxigraphStore(KgStore):
         paper = stored_paper_quads if self.compact_evidence else paper_quads
         for ex in batch:
             yield from paper(self.base, ex, content_hash)
-            for entity, surfaces in self._entity_surfaces(ex).items():
+            for entity, surfaces in ex.entity_surfaces().items():
                 is_new = entity.id not in new_entities and not self._has_entity(entity)
                 if is_new:
                     new_entities[entity.id] = entity.kind
@@ -226,15 +226,6 @@ class OxigraphStore(KgStore):
             elif q.predicate == RDF_TYPE and q.object == PAPER_NODE:
                 is_paper = True
         return PaperEdges(is_paper, frozenset(edges))
-
-    @staticmethod
-    def _entity_surfaces(ex: PaperExtraction) -> dict[Entity, list[str]]:
-        out: dict[Entity, list[str]] = {}
-        for m in ex.mentions:
-            forms = out.setdefault(m.entity, [])
-            if m.surface not in forms:
-                forms.append(m.surface)
-        return out
 
     def _has_entity(self, entity: Entity) -> bool:
         """Entities are never removed, so a bounded set remembers the ones seen stored."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from kg.model import EntityKind, Evidence, Relation, short_hash
+from kg.model import EntityKind, Evidence, Relation, Result, result_id, short_hash
 
 KG = "https://w3id.org/kg-ml/ns#"
 DEFAULT_BASE_IRI = "https://w3id.org/kg-ml/id/"
@@ -60,6 +60,7 @@ INSTANCE_SEGMENTS = (
     "paper",
     *(kind.value.lower() for kind in EntityKind),
     "evidence",
+    "result",
     "extractor",
     "graph",
 )
@@ -96,6 +97,25 @@ KIND_CLASS: dict[EntityKind, str] = {kind: KG + kind.value for kind in EntityKin
 CLASS_KIND = {v: k for k, v in KIND_CLASS.items()}
 PAPER_CLASS = KG + "Paper"
 EVIDENCE_CLASS = KG + "Evidence"
+RESULT_CLASS = KG + "Result"
+
+#: The property that carries each part of a ``kg.model.Result`` (ML-Schema's
+#: ModelEvaluation pattern: the number is ``mls:hasValue``, the metric ``mls:specifiedBy``
+#: through ``kg:resultMetric``); the mapping and the ontology both read this table.
+RESULT_PROPERTY: dict[str, str] = {
+    "paper": KG + "reportsResult",  # paper → result
+    "value": KG + "statedValue",
+    "number": MLS + "hasValue",
+    "unit": KG + "unit",
+    "kind": KG + "resultKind",
+    "better": KG + "betterWhen",
+    "method": KG + "resultMethod",
+    "dataset": KG + "resultDataset",
+    "metric": KG + "resultMetric",
+    "method_text": KG + "methodAsWritten",
+    "dataset_text": KG + "datasetAsWritten",
+    "metric_text": KG + "metricAsWritten",
+}
 
 # Characters kept as-is in the id part of an IRI; everything else is percent-encoded,
 # so quotes, spaces, <>, #, % and unicode all give valid, reversible IRIs.
@@ -162,6 +182,10 @@ def evidence_iri(base: str, paper_id: str, relation: Relation, key: str, evidenc
         )
     )
     return f"{base}evidence/{digest}"
+
+
+def result_iri(base: str, paper_id: str, result: Result) -> str:
+    return f"{base}result/{result_id(paper_id, result)}"
 
 
 def extractor_iri(base: str, extractor: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kg.errors import UsageError
 from kg.model import Entity, EntityKind
+from kg.resolve.metrics import Direction, direction
 from kg.resolve.normalize import name_key, url_key
 
 URL_KINDS = {EntityKind.CODE, EntityKind.URL}
@@ -81,4 +82,12 @@ class Resolver:
         return Entity(kind, name_key(canonical), canonical)
 
 
-__all__ = ["Resolver", "name_key", "url_key"]
+def metric_direction(metric: Entity | None) -> Direction | None:
+    """Which way a metric entity is better: by its key first, which every store keeps
+    alike (its label is the first name a store saw, and may differ between stores)."""
+    if metric is None:
+        return None
+    return direction(metric.key) or direction(metric.name)
+
+
+__all__ = ["Resolver", "metric_direction", "name_key", "url_key"]

@@ -147,10 +147,13 @@ def test_query_exports_just_the_answers_papers(seed_store, tmp_path):
     graph = rdflib.Graph().parse(out)
     papers = {str(o) for o in graph.objects(None, rdflib.DCTERMS.identifier)}
     assert answer and papers == answer
-    linked = {o for p in graph.subjects(rdflib.RDF.type, rdflib.URIRef(KG + "Paper"))
-              for o in graph.objects(p) if isinstance(o, rdflib.URIRef)}
+    papers_and_results = set(graph.subjects(rdflib.RDF.type, rdflib.URIRef(KG + "Paper")))
+    papers_and_results |= set(graph.subjects(rdflib.RDF.type, rdflib.URIRef(KG + "Result")))
+    linked = {o for s in papers_and_results for o in graph.objects(s)
+              if isinstance(o, rdflib.URIRef)}
     described = set(graph.subjects(rdflib.URIRef(KG + "key")))
-    assert described and described <= linked  # only the answer papers' entities
+    # only the entities the answer papers and their results name
+    assert described and described <= linked
 
 
 def test_entity_query_exports_the_papers_behind_the_entities(seed_store):

@@ -44,7 +44,9 @@ def _plain(ex: PaperExtraction) -> tuple[object, ...]:
     """An extraction minus entity display names, which the first writer of an entity sets."""
     mentions = [(m.relation, m.entity.kind, m.entity.key, m.surface, m.evidence)
                 for m in sorted(ex.mentions, key=_key)]
-    return ex.paper, ex.releases_code, mentions
+    results = [(r.value, r.kind, r.number, r.unit, r.method, r.dataset, r.metric, r.evidence,
+                tuple(e and e.key for e in r.entities)) for r in ex.results]
+    return ex.paper, ex.releases_code, mentions, results
 
 
 def _edge_duplicates(store: Neo4jStore) -> int:
@@ -143,8 +145,8 @@ def test_extractions_round_trip(neo4j_store: Neo4jStore,
     names: dict[tuple[EntityKind, str], str] = {}
     for ex in seed_extractions:
         assert _plain(back[ex.paper.id]) == _plain(ex)
-        for m in ex.mentions:
-            names.setdefault((m.entity.kind, m.entity.key), m.entity.name)
+        for entity in ex.entity_surfaces():  # mentions and results: the first name wins
+            names.setdefault((entity.kind, entity.key), entity.name)
     for ex in back.values():
         for m in ex.mentions:
             assert m.entity.name == names[(m.entity.kind, m.entity.key)]
