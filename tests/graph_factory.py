@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from kg.model import Evidence, Mention, Paper, PaperExtraction, Relation, paper_id
+from kg.model import (
+    RESULT_KINDS,
+    Evidence,
+    Mention,
+    Paper,
+    PaperExtraction,
+    Relation,
+    Result,
+    ResultKind,
+    paper_id,
+)
 from kg.resolve import Resolver
 
 
@@ -65,5 +75,60 @@ SMALL_GRAPH = [
     make_extraction(
         "Delta",
         [(R.INTRODUCES, "DeltaBench"), (R.USES, "AlphaNet"), (R.ADDRESSES, "image classification")],
+    ),
+]
+
+
+def make_results(
+    title: str, abstract: str, stated: list[tuple[str, str, str, str, str]], code: str = ""
+) -> PaperExtraction:
+    """A paper stating ``(method, dataset, metric, value, kind)`` results, each value found
+    in ``abstract`` (its sentence is the whole abstract), resolved as the extractor would."""
+    resolver = Resolver.default()
+    results = []
+    for method, dataset, metric, value, kind in stated:
+        start = abstract.index(value)
+        parts = zip(RESULT_KINDS, (method, dataset, metric), strict=True)
+        results.append(
+            Result(
+                value,
+                ResultKind(kind),
+                float(value.rstrip("%")),
+                "%" if value.endswith("%") else "",
+                method,
+                dataset,
+                metric,
+                Evidence(start, start + len(value), 0, len(abstract), "test.result.v1"),
+                *(resolver.result_entity(k, name) for k, name in parts),
+            )
+        )
+    ex = make_extraction(title, [(R.RELEASES_CODE, code)] if code else [], abstract)
+    ex.results = results
+    return ex
+
+
+RESULTS_GRAPH = [
+    make_results(
+        "Epsilon",
+        "EpsNet reaches 2.1 FID on ImageNet 256x256, and improves FID by 0.5 on ImageNet. "
+        "Code: https://github.com/e/eps",
+        [
+            ("EpsNet", "ImageNet 256x256", "FID", "2.1", "score"),
+            ("EpsNet", "ImageNet", "FID", "0.5", "improvement"),
+        ],
+        code="https://github.com/e/eps",
+    ),
+    make_results(
+        "Zeta",
+        "ZetaGAN gets an FID of 3.4 on ImageNet and 81.5% top-1 accuracy on ImageNet-R.",
+        [
+            ("ZetaGAN", "ImageNet", "FID", "3.4", "score"),
+            ("ZetaGAN", "ImageNet-R", "top-1 accuracy", "81.5%", "score"),
+        ],
+    ),
+    make_results(
+        "Eta",
+        "EtaViT achieves 84.0% Top-1 Acc. on ILSVRC-2012.",
+        [("EtaViT", "ILSVRC-2012", "Top-1 Acc.", "84.0%", "score")],
     ),
 ]

@@ -158,7 +158,7 @@ def bind_query_args(name: str, positional: list[str], options: dict[str, Any]) -
     from kg.query import QUERIES
 
     query = QUERIES.get(name)
-    entity_params = [p.name for p in query.params if p.entity is not None]
+    entity_params = [p.name for p in query.params if p.positional]
     if len(positional) > len(entity_params):
         raise UsageError(
             f"query {name!r} takes {len(entity_params)} name argument(s), got "
@@ -166,6 +166,9 @@ def bind_query_args(name: str, positional: list[str], options: dict[str, Any]) -
         )
     args = dict(zip(entity_params, positional, strict=False))
     known = {p.name for p in query.params}
+    stray = [k for k, v in options.items() if k not in known and v not in (None, False)]
+    if stray:
+        raise UsageError(f"query {name!r} takes no --{stray[0].replace('_', '-')}")
     args.update({k: v for k, v in options.items() if k in known and v is not None})
     return args
 

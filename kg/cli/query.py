@@ -34,6 +34,13 @@ def query(
     uri: Uri = None,
     database: Database = None,
     with_code: Annotated[bool, typer.Option("--with-code", help="Only papers with code.")] = False,
+    metric: Annotated[
+        str | None, typer.Option(help="leaderboard: only this metric.", show_default=False)
+    ] = None,
+    include_variants: Annotated[
+        bool,
+        typer.Option("--include-variants", help="leaderboard: also the dataset's variants."),
+    ] = False,
     limit: Annotated[
         int | None, typer.Option(help="Rows to show (default 20; 0 for all).", show_default=False)
     ] = None,
@@ -44,12 +51,19 @@ def query(
     """Answer a named question: papers evaluated on ImageNet that release code, and more.
 
     Example: kg query evaluated-on ImageNet --with-code --db out/db
+
+    Example: kg query leaderboard ImageNet --metric accuracy --db out/db
     """
     from kg.query import run_named
     from kg.query.named import LIMIT
     from kg.query.papers import shown_ids
 
-    options = {"with_code": with_code, "limit": limit}
+    options = {
+        "with_code": with_code,
+        "metric": metric,
+        "include_variants": include_variants,
+        "limit": limit,
+    }
     bound = bind_query_args(name, args or [], options)
     with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
         table = run_named(backend, name, bound)

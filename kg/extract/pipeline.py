@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from kg.extract import components
 from kg.extract.results import RawResult
 from kg.model import (
-    EntityKind,
+    RESULT_KINDS,
     Evidence,
     Mention,
     Paper,
@@ -32,7 +32,6 @@ from kg.model import (
     short_hash,
 )
 from kg.resolve import Resolver
-from kg.resolve.metrics import canonical_metric
 
 COMPONENTS = ("kg_sentences", "kg_urls", "kg_abbreviations", "kg_entities", "kg_results")
 
@@ -148,10 +147,8 @@ class Extractor:
         )
 
     def resolved_result(self, raw: RawResult) -> Result:
-        """The result with its parts resolved like mentions; a metric by its table name
-        first, so "Top-1 Acc." and "top-1 accuracy" rank on one leaderboard."""
-        resolve = self.resolver.resolve
-        metric = raw.metric and (canonical_metric(raw.metric) or raw.metric)
+        """The result with its parts resolved to the entities stores link it to."""
+        parts = zip(RESULT_KINDS, (raw.method, raw.dataset, raw.metric), strict=True)
         return Result(
             raw.value,
             raw.kind,
@@ -161,9 +158,7 @@ class Extractor:
             raw.dataset,
             raw.metric,
             Evidence(raw.start, raw.end, raw.sent_start, raw.sent_end, raw.extractor),
-            resolve(EntityKind.METHOD, raw.method) if raw.method else None,
-            resolve(EntityKind.DATASET, raw.dataset) if raw.dataset else None,
-            resolve(EntityKind.METRIC, metric) if metric else None,
+            *(self.resolver.result_entity(kind, name) if name else None for kind, name in parts),
         )
 
     def resolver_mention(self, raw: components.RawMention) -> Mention:

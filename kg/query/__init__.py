@@ -36,8 +36,8 @@ def bind_params(
                 f"query {query.name!r} needs {param.name.upper()} "
                 f"({param.help}); try: {query.example}"
             )
-        if param.entity is not None:
-            value = resolver.resolve(param.entity, str(value)).key
+        if param.entity is not None and value != "":
+            value = resolver.result_entity(param.entity, str(value)).key
         elif isinstance(param.default, bool):
             value = bool(value)
         elif isinstance(param.default, int):
@@ -78,10 +78,31 @@ def _answer(store: Store, query: NamedQuery, params: dict[str, Any], limit: int 
     # variables); the answer's columns are the query's own
     keep = [i for i, c in enumerate(table.columns) if c not in params]
     columns = [table.columns[i] for i in keep]
-    rows = [tuple(row[i] for i in keep) for row in table.rows]
+    rows = _summed(query, columns, [tuple(row[i] for i in keep) for row in table.rows])
     for column, descending in reversed(query.order):  # stable sorts, last key first
         rows.sort(key=itemgetter(columns.index(column)), reverse=descending)
-    return Table(columns, rows[:limit] if limit is not None else rows)
+    shown = [i for i, c in enumerate(columns) if c not in query.hidden]
+    rows = [tuple(row[i] for i in shown) for row in rows]
+    return Table([columns[i] for i in shown], rows[:limit] if limit is not None else rows)
+
+
+def _summed(
+    query: NamedQuery, columns: list[str], rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Rows that agree but for the query's count columns, added up: a store that answers
+    part by part (one shard at a time) counts each part's papers once."""
+    if not query.sums:
+        return rows
+    counted = [columns.index(c) for c in query.sums]
+    totals: dict[tuple[Any, ...], list[Any]] = {}
+    for row in rows:
+        key = tuple(v for i, v in enumerate(row) if i not in counted)
+        if key in totals:
+            for i in counted:
+                totals[key][i] += row[i]
+        else:
+            totals[key] = list(row)
+    return [tuple(total) for total in totals.values()]
 
 
 def _check_entities_exist(
@@ -90,7 +111,7 @@ def _check_entities_exist(
     """An empty answer about an entity the graph does not hold is a typo, not "no
     papers": say so, with the closest names of that kind."""
     for param in query.params:
-        if param.entity is None:
+        if param.entity is None or params[param.name] == "":
             continue
         found = store.query(
             entity_key_query(store.query_language, param.entity), {"key": params[param.name]}

@@ -28,7 +28,13 @@ class Param:
     name: str
     help: str
     entity: EntityKind | None = None
-    default: int | bool | None = None
+    #: None: required; "" on an entity param: optional, meaning "any"
+    default: int | bool | str | None = None
+
+    @property
+    def positional(self) -> bool:
+        """Required entity names are given positionally (``kg query evaluated-on X``)."""
+        return self.entity is not None and self.default is None
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,10 @@ class NamedQuery:
     params: tuple[Param, ...] = field(default_factory=tuple)
     #: (column, descending) pairs: answers are sorted by kg, alike for every store
     order: tuple[tuple[str, bool], ...] = ()
+    #: columns that only sort (dropped from the answer once it is sorted)
+    hidden: tuple[str, ...] = ()
+    #: count columns a store answering part by part (shards) adds up across parts
+    sums: tuple[str, ...] = ()
 
     def text(self, language: str) -> str:
         """The query text for a store's language."""
@@ -47,7 +57,7 @@ class NamedQuery:
 
     @property
     def example(self) -> str:
-        args = " ".join(p.name.upper() for p in self.params if p.entity)
+        args = " ".join(p.name.upper() for p in self.params if p.positional)
         return f"kg query {self.name} {args}".strip()
 
 
@@ -180,6 +190,100 @@ RETURN p.id AS paper, p.title AS title""",
     order=BY_TITLE,
 )
 
+# A result's sentence around its number: up to 60 characters each side, "…" where cut.
+_LEADERBOARD_SPARQL = """
+SELECT ?paper ?method ?value ?kind ?measure ?benchmark (MIN(?url) AS ?code) ?evidence
+       ?rank_group ?rank_value ?with_code WHERE {
+  ?base a kg:Dataset ; kg:key ?dataset ; skos:prefLabel ?base_name .
+  ?d a kg:Dataset ; skos:prefLabel ?benchmark .
+  FILTER(?d = ?base || (?include_variants && (
+    STRSTARTS(LCASE(?benchmark), CONCAT(LCASE(?base_name), "-"))
+    || STRSTARTS(LCASE(?benchmark), CONCAT(LCASE(?base_name), " ")))))
+  ?r kg:resultDataset ?d ; kg:statedValue ?value ; kg:resultKind ?kind ; mls:hasValue ?number ;
+     kg:start ?start ; kg:end ?end ; kg:sentenceStart ?ss ; kg:sentenceEnd ?se .
+  OPTIONAL { ?r kg:resultMetric ?mt . ?mt kg:key ?metric_key ; skos:prefLabel ?metric_name }
+  FILTER(?metric = "" || ?metric_key = ?metric)
+  ?p kg:reportsResult ?r ; dcterms:identifier ?paper ; dcterms:abstract ?abstract .
+  OPTIONAL { ?r kg:resultMethod/skos:prefLabel ?method }
+  OPTIONAL { ?r kg:betterWhen ?better }
+  OPTIONAL { ?p kg:releasesCode ?c . ?c skos:prefLabel ?url }
+  BIND(COALESCE(?metric_name, "") AS ?measure)
+  BIND(IF(?kind = "score", 0, 1) AS ?rank_group)
+  BIND(IF(COALESCE(?better, "") = "lower", ?number, -?number) AS ?rank_value)
+  BIND(IF(?start - 60 > ?ss, ?start - 60, ?ss) AS ?from)
+  BIND(IF(?end + 60 < ?se, ?end + 60, ?se) AS ?to)
+  BIND(CONCAT(IF(?from > ?ss, "…", ""), SUBSTR(STR(?abstract), ?from + 1, ?to - ?from),
+              IF(?to < ?se, "…", "")) AS ?evidence)
+}
+GROUP BY ?r ?paper ?method ?value ?kind ?measure ?benchmark ?evidence ?rank_group ?rank_value
+  ?with_code
+HAVING (!?with_code || COUNT(?url) > 0)"""
+
+LEADERBOARD = NamedQuery(
+    name="leaderboard",
+    description="Results stated on a dataset, best first by each metric's direction; "
+    "improvements ranked apart from scores.",
+    params=(
+        Param("dataset", "dataset or benchmark name", EntityKind.DATASET),
+        Param("metric", "only results in this metric", EntityKind.METRIC, default=""),
+        WITH_CODE,
+        Param("include_variants", "also its variants (ImageNet-R for ImageNet)", default=False),
+        LIMIT,
+    ),
+    sparql=_LEADERBOARD_SPARQL,
+    cypher="""
+MATCH (base:Dataset {key: $dataset})
+MATCH (d:Dataset)
+WHERE d = base OR ($include_variants AND (toLower(d.name) STARTS WITH toLower(base.name) + '-'
+  OR toLower(d.name) STARTS WITH toLower(base.name) + ' '))
+MATCH (p:Paper)-[:REPORTS_RESULT]->(x:Result)-[:ON_DATASET]->(d)
+WHERE x.number IS NOT NULL
+OPTIONAL MATCH (x)-[:IN_METRIC]->(mt:Metric)
+WITH p, x, d, mt WHERE $metric = '' OR mt.key = $metric
+OPTIONAL MATCH (x)-[:OF_METHOD]->(m:Method)
+OPTIONAL MATCH (p)-[:RELEASES_CODE]->(c:CodeRepository)
+WITH p, x, d, mt, m, min(c.name) AS code
+WHERE NOT $with_code OR code IS NOT NULL
+WITH p, x, d, mt, m, code,
+  CASE WHEN x.start - 60 > x.sentence_start THEN x.start - 60 ELSE x.sentence_start END AS from,
+  CASE WHEN x.end + 60 < x.sentence_end THEN x.end + 60 ELSE x.sentence_end END AS to
+RETURN p.id AS paper, m.name AS method, x.value AS value, x.kind AS kind,
+  coalesce(mt.name, '') AS measure, d.name AS benchmark, code,
+  CASE WHEN from > x.sentence_start THEN '…' ELSE '' END + substring(p.abstract, from, to - from)
+    + CASE WHEN to < x.sentence_end THEN '…' ELSE '' END AS evidence,
+  CASE WHEN x.kind = 'score' THEN 0 ELSE 1 END AS rank_group,
+  CASE WHEN x.better = 'lower' THEN x.number ELSE -x.number END AS rank_value""",
+    order=(
+        ("benchmark", False),
+        ("measure", False),
+        ("rank_group", False),
+        ("rank_value", False),
+        ("paper", False),
+    ),
+    hidden=("rank_group", "rank_value"),
+)
+
+BENCHMARKS = NamedQuery(
+    name="benchmarks",
+    description="Benchmarks (dataset, metric) by the number of results stated on them.",
+    params=(LIMIT,),
+    sparql="""
+SELECT ?dataset ?metric (COUNT(?r) AS ?results) (COUNT(DISTINCT ?p) AS ?papers) WHERE {
+  ?p kg:reportsResult ?r .
+  ?r kg:resultDataset ?d ; kg:resultMetric ?mt .
+  ?d skos:prefLabel ?dataset .
+  ?mt skos:prefLabel ?metric .
+}
+GROUP BY ?d ?mt ?dataset ?metric""",
+    cypher="""
+MATCH (p:Paper)-[:REPORTS_RESULT]->(x:Result)-[:ON_DATASET]->(d:Dataset)
+MATCH (x)-[:IN_METRIC]->(mt:Metric)
+WITH d, mt, count(x) AS results, count(DISTINCT p) AS papers
+RETURN d.name AS dataset, mt.name AS metric, results, papers""",
+    order=(("results", True), ("papers", True), ("dataset", False), ("metric", False)),
+    sums=("results", "papers"),
+)
+
 ALL: tuple[NamedQuery, ...] = (
     EVALUATED_ON,
     METHODS_ON,
@@ -188,6 +292,8 @@ ALL: tuple[NamedQuery, ...] = (
     TOP_DATASETS,
     TOP_METHODS,
     PAPERS_ON_TASK,
+    LEADERBOARD,
+    BENCHMARKS,
 )
 
 

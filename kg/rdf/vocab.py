@@ -41,6 +41,7 @@ PREFIXES: dict[str, str] = {
     "prov": PROV,
     "schema": SCHEMA,
     "owl": OWL,
+    "mls": MLS,
 }
 
 #: Namespaces the ontology maps onto; declared in schemas/kg.ttl, not needed by queries.
@@ -51,7 +52,6 @@ ONTOLOGY_PREFIXES: dict[str, str] = {
     "cito": CITO,
     "prism": PRISM,
     "dcat": DCAT,
-    "mls": MLS,
     "lpwc": LPWC,
 }
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg.errors import UsageError
 from kg.model import Entity, EntityKind
-from kg.resolve.metrics import Direction, direction
+from kg.resolve.metrics import Direction, canonical_metric, direction
 from kg.resolve.normalize import name_key, url_key
 
 URL_KINDS = {EntityKind.CODE, EntityKind.URL}
@@ -70,6 +70,13 @@ class Resolver:
 
     def key(self, kind: EntityKind, name: str) -> str:
         return self.resolve(kind, name).key
+
+    def result_entity(self, kind: EntityKind, name: str) -> Entity:
+        """The entity a result's part links to: a metric by the metric table's name first,
+        so "Top-1 Acc." and "top-1 accuracy" meet on one leaderboard."""
+        if kind is EntityKind.METRIC:
+            name = canonical_metric(name) or name
+        return self.resolve(kind, name)
 
     def resolve(self, kind: EntityKind, name: str) -> Entity:
         """The canonical entity for ``name``: alias target if any, else the name itself."""

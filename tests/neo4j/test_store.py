@@ -57,8 +57,8 @@ def _edge_duplicates(store: Neo4jStore) -> int:
 
 def _param_values(extractions: list[PaperExtraction], kind: EntityKind) -> list[str]:
     """Entity names of ``kind``, most mentioned first, plus one that names nothing."""
-    counts = Counter(m.entity.name for ex in extractions for m in ex.mentions
-                     if m.entity.kind is kind)
+    named = [e for ex in extractions for e in ex.entity_surfaces()]  # results' too
+    counts = Counter(e.name for e in named if e.kind is kind)
     return [name for name, _ in counts.most_common(12)] + ["no such thing at all"]
 
 
@@ -98,7 +98,8 @@ def test_named_queries_answer_as_on_oxigraph(neo4j_store: Neo4jStore,
         "dataset": _param_values(seed_extractions, EntityKind.DATASET),
         "method": _param_values(seed_extractions, EntityKind.METHOD),
         "task": _param_values(seed_extractions, EntityKind.TASK),
-        "with_code": [False, True], "limit": [0, 20, 3]}
+        "metric": ["", *_param_values(seed_extractions, EntityKind.METRIC)[:2]],
+        "with_code": [False, True], "include_variants": [False, True], "limit": [0, 20, 3]}
     nonempty = 0
     for name in QUERIES.names():
         grid = [[(p.name, v) for v in values[p.name]] for p in QUERIES.get(name).params]
@@ -125,6 +126,8 @@ def test_upsert_twice_changes_nothing(neo4j_store: Neo4jStore,
     neo4j_store.upsert(seed_extractions[::-1])
     assert neo4j_store.stats() == first == seed_store.stats()
     assert _edge_duplicates(neo4j_store) == 0
+    results = neo4j_store.query("MATCH (:Paper)-[:REPORTS_RESULT]->(x:Result) RETURN count(x)", {})
+    assert results.rows == [(sum(len(ex.results) for ex in seed_extractions),)] != [(0,)]
 
 
 def test_upsert_replaces_a_papers_edges(neo4j_store: Neo4jStore,

@@ -7,7 +7,7 @@ import pytest
 from kg.errors import UsageError
 from kg.query import QUERIES, run_named
 from kg.rdf.store import OxigraphStore
-from tests.graph_factory import SMALL_GRAPH
+from tests.graph_factory import RESULTS_GRAPH, SMALL_GRAPH
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +93,61 @@ def test_every_named_query_has_both_languages_and_an_example() -> None:
         q = QUERIES.get(name)
         assert "SELECT" in q.sparql and "RETURN" in q.cypher
         assert q.example.startswith(f"kg query {name}")
+
+
+@pytest.fixture(scope="module")
+def results_store(tmp_path_factory: pytest.TempPathFactory) -> OxigraphStore:
+    s = OxigraphStore(tmp_path_factory.mktemp("results") / "db")
+    s.upsert(RESULTS_GRAPH)
+    return s
+
+
+def _board(store, **args) -> list[tuple[str, str, str, str]]:
+    table = run_named(store, "leaderboard", args)
+    return [(r["method"], r["value"], r["kind"], r["measure"]) for r in table.records()]
+
+
+def test_leaderboard_ranks_by_each_metrics_direction_and_keeps_improvements_apart(
+    results_store,
+) -> None:
+    # FID: lower is better, so 2.1 ranks above 3.4; the 0.5 gain is shown after the scores;
+    # ILSVRC-2012 and "Top-1 Acc." are ImageNet and top-1 accuracy
+    assert _board(results_store, dataset="ImageNet") == [
+        ("EpsNet", "2.1", "score", "FID"),
+        ("ZetaGAN", "3.4", "score", "FID"),
+        ("EpsNet", "0.5", "improvement", "FID"),
+        ("EtaViT", "84.0%", "score", "top-1 accuracy"),
+    ]
+    table = run_named(results_store, "leaderboard", {"dataset": "imagenet-1k", "limit": 1})
+    assert table.columns == [
+        "paper", "method", "value", "kind", "measure", "benchmark", "code", "evidence"
+    ]
+    assert table.records()[0]["code"] == "https://github.com/e/eps"
+    assert table.records()[0]["evidence"].startswith("EpsNet reaches 2.1 FID on ImageNet")
+
+
+def test_leaderboard_filters_by_metric_code_and_variants(results_store) -> None:
+    assert [v for _, v, _, _ in _board(results_store, dataset="ImageNet", metric="fid")] == [
+        "2.1", "3.4", "0.5"
+    ]
+    assert _board(results_store, dataset="ImageNet", metric="top1 acc") == [
+        ("EtaViT", "84.0%", "score", "top-1 accuracy")
+    ]
+    assert {m for m, *_ in _board(results_store, dataset="ImageNet", with_code=True)} == {
+        "EpsNet"
+    }
+    with_variants = run_named(
+        results_store, "leaderboard", {"dataset": "ImageNet", "include_variants": True}
+    )
+    assert [r["benchmark"] for r in with_variants.records()][-1] == "ImageNet-R"
+    assert len(with_variants.rows) == 5
+    with pytest.raises(UsageError, match="no metric 'BLEURT'"):
+        run_named(results_store, "leaderboard", {"dataset": "ImageNet", "metric": "BLEURT"})
+
+
+def test_benchmarks_count_results_and_papers_per_dataset_and_metric(results_store) -> None:
+    assert run_named(results_store, "benchmarks").rows == [
+        ("ImageNet", "FID", 3, 2),
+        ("ImageNet", "top-1 accuracy", 1, 1),
+        ("ImageNet-R", "top-1 accuracy", 1, 1),
+    ]

@@ -25,3 +25,13 @@ def test_variant_spellings_ask_the_same_question(seed_store) -> None:
     }
     assert len({tuple(rows) for rows in answers.values()}) == 1
     assert len(answers["ImageNet"]) >= 5
+
+
+def test_the_seed_imagenet_leaderboard_lists_e_ssl_with_its_sentence(seed_store) -> None:
+    rows = run_named(seed_store, "leaderboard", {"dataset": "ImageNet"}).records()
+    e_ssl = [r for r in rows if r["method"] == "E-SSL"]
+    assert [(r["value"], r["kind"], r["benchmark"]) for r in e_ssl] == [
+        ("72.5%", "score", "ImageNet")
+    ]
+    assert "72.5% linear probe accuracy on ImageNet" in e_ssl[0]["evidence"]
+    assert e_ssl[0]["code"] == "https://github.com/rdangovs/essl"

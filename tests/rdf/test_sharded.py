@@ -1,3 +1,4 @@
+import itertools
 import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -46,12 +47,11 @@ def _every_question(store: OxigraphStore) -> Iterator[tuple[str, dict[str, Any]]
         query = QUERIES.get(name)
         entity = next((p for p in query.params if p.entity is not None), None)
         argsets = [{entity.name: k} for k in _keys(store, entity.entity)] if entity else [{}]
-        with_code = [False, True] if any(p.name == "with_code" for p in query.params) else [None]
+        flags = [p.name for p in query.params if p.name in ("with_code", "include_variants")]
         for args in argsets:
             for limit in (1, 20, 0):
-                for code in with_code:
-                    extra = {} if code is None else {"with_code": code}
-                    yield name, {**args, "limit": limit, **extra}
+                for on in itertools.product([False, True], repeat=len(flags)):
+                    yield name, {**args, "limit": limit, **dict(zip(flags, on, strict=True))}
 
 
 def test_seeds_fill_shards_of_the_set_size(stores: tuple[OxigraphStore, ShardedStore]) -> None:
