@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from kg.errors import UsageError
-from kg.model import PAPER_FIELDS, EntityKind, Paper, PaperExtraction
+from kg.model import PAPER_FIELDS, EntityKind, Paper, PaperExtraction, Result
 
 PAPER = "Paper"
 _URL_KINDS = {EntityKind.CODE, EntityKind.URL}
@@ -45,7 +45,8 @@ def to_networkx(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
     """Papers and entities as nodes, mentions as evidence-carrying edges.
 
     Node attributes: ``kind`` ("Paper" or an EntityKind value), ``label`` (= ``name``),
-    ``title`` (papers), ``date``, ``surface_forms`` (entities), ``url``, ``key``.
+    ``title`` (papers), ``date``, ``surface_forms`` (entities), ``url``, ``key``, and
+    ``results`` on papers that state any (``result_record``).
     Edge attributes: ``relation`` and ``evidence``, a list of dicts with ``sentence``
     (``abstract[sentence_start:sentence_end]``), ``surface``, ``start``, ``end``,
     ``extractor``. A paper seen twice keeps the later record's attributes.
@@ -68,6 +69,8 @@ def to_networkx(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
             url=paper_url(paper),
             releases_code=ex.releases_code,
         )
+        if ex.results:
+            graph.nodes[paper.id]["results"] = [result_record(r) for r in ex.results]
         for mention in ex.mentions:
             entity, ev = mention.entity, mention.evidence
             if entity.id not in graph:
@@ -98,6 +101,12 @@ def to_networkx(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
             if record not in evidence:
                 evidence.append(record)
     return graph
+
+
+def result_record(result: Result) -> dict[str, Any]:
+    """A result as plain values: what a paper node's ``results`` list holds."""
+    parts = {"method": result.method, "dataset": result.dataset, "metric": result.metric}
+    return {"value": result.value, "kind": result.kind.value, "number": result.number, **parts}
 
 
 def neighbourhood(

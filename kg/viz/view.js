@@ -29,6 +29,10 @@
     box.appendChild(el("div", "kg-tip-kind", n.kind));
     box.appendChild(el("div", "kg-tip-title", n.name));
     if (n.summary) box.appendChild(el("div", "kg-tip-summary", n.summary));
+    if (n.results && n.results.length) {
+      box.appendChild(el("div", "kg-tip-meta", "Results stated:"));
+      for (const r of n.results) box.appendChild(el("div", "kg-tip-result", r));
+    }
     if (n.date) box.appendChild(el("div", null, "Date: " + n.date));
     if (n.forms && n.forms.length) box.appendChild(el("div", null, "Written as: " + n.forms.join(" · ")));
     const a = withLink ? link(n.url) : null;

@@ -18,6 +18,7 @@ from kg.model import Evidence, Mention, Paper, PaperExtraction, Relation
 from kg.resolve import Resolver
 from kg.viz import render
 from kg.viz.store import OVERVIEW_NODES, view_graph
+from tests.graph_factory import RESULTS_GRAPH
 
 pytestmark = pytest.mark.browser
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
@@ -202,3 +203,12 @@ def test_the_request_check_sees_a_fetch(load, tmp_path):
     probe = tmp_path / "fetching.html"
     probe.write_text('<body data-state="ready"><img src="http://127.0.0.1:9/x.png"></body>')
     assert "http://127.0.0.1:9/x.png" in load(probe).requests
+
+
+def test_paper_tooltips_list_the_results_the_abstract_states(load, tmp_path):
+    page = load(render(view_graph(RESULTS_GRAPH), tmp_path / "results.html").path)
+    assert_clean(page)
+    tip = hover(page, RESULTS_GRAPH[0].paper.id)
+    assert "Results stated:" in tip
+    assert "2.1 FID on ImageNet 256x256 — EpsNet" in tip
+    assert "0.5 FID on ImageNet (gain) — EpsNet" in tip

@@ -24,7 +24,7 @@ from kg.viz.store import (
     query_title,
     view_graph,
 )
-from tests.graph_factory import SMALL_GRAPH, R, make_extraction
+from tests.graph_factory import RESULTS_GRAPH, SMALL_GRAPH, R, make_extraction
 
 ENTITY_KINDS = {"Method", "Dataset", "Task", "Metric"}
 
@@ -193,3 +193,17 @@ def test_overview_of_the_seed_graph(seed_extractions, seed_store, tmp_path: Path
     flowar = next(n for n in data["nodes"] if n["name"].startswith("FlowAR"))
     assert flowar["code"] == "https://github.com/OliverRensu/FlowAR"
     assert flowar["summary"].startswith("Autoregressive (AR) modeling has achieved")
+
+
+def test_the_leaderboard_view_draws_the_benchmark_papers_with_their_results(
+    tmp_path: Path,
+) -> None:
+    with OxigraphStore(tmp_path / "db") as store:
+        store.upsert(RESULTS_GRAPH)
+        result = view_store(store, None, query="leaderboard", query_args={"dataset": "ImageNet"})
+    data = data_of(result.html)
+    assert data["title"] == "kg: leaderboard ImageNet"
+    papers = {n["name"]: n for n in data["nodes"] if n["kind"] == PAPER}
+    assert set(papers) == {"Epsilon", "Zeta", "Eta"}
+    assert papers["Eta"]["results"] == ["84.0% Top-1 Acc. on ILSVRC-2012 — EtaViT"]
+    assert len(papers["Zeta"]["results"]) == 2
