@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.errors import InputError
 from kg.model import Paper, paper_id, title_key
 
 ENTITY_FIELDS = [
@@ -33,7 +34,17 @@ UNIONS = {
 }
 URL_FIELDS = ["code_urls", "other_urls"]
 FIELDS = [*ENTITY_FIELDS, *UNIONS, *URL_FIELDS]
+#: results, scored where the gold record has the key: the number alone; number, dataset and
+#: metric; all four.
+RESULT_LEVELS = {
+    "results_value": (),
+    "results": ("dataset", "metric"),
+    "results_method": ("dataset", "metric", "method"),
+}
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
+_QUALIFIERS = re.compile(
+    r"^(?:up to|more than|over|about|around|approximately|at least|nearly|almost|~|>|<|≥|≤)\s*"
+)
 
 
 def norm(text: object) -> str:
@@ -62,6 +73,49 @@ def norm_url(url: object) -> str:
     host, _, path = u.partition("/")
     path = re.sub(r"\.git$", "", path.rstrip("/"))
     return host.lower() + ("/" + path if path else "")
+
+
+def norm_value(value: object) -> str:
+    """ "up to +1,000\\%" and "1000%" are one value: qualifiers, backslashes, spaces,
+    thousands separators and a leading "+" dropped."""
+    v = unicodedata.normalize("NFKC", str(value)).casefold().replace("\\", "")
+    v = _QUALIFIERS.sub("", v.strip())
+    v = re.sub(r"(?<=\d),(?=\d{3})", "", v)
+    return re.sub(r"\s+", "", v).lstrip("+").rstrip(".,;:")
+
+
+def same_part(gold: Any, pred: Any) -> bool:
+    """Two result parts agree: both absent, or any surface forms in common."""
+    if not gold or not pred:
+        return not gold and not pred
+    return bool(surfaces(gold) & surfaces(pred))
+
+
+def match_results(
+    gold: list[dict[str, Any]], pred: list[dict[str, Any]], parts: tuple[str, ...]
+) -> tuple[int, list[str], list[str]]:
+    """Greedy one-to-one: a prediction matches the first unused gold result with its value
+    and the ``parts`` named → (true positives, missed gold, false positives)."""
+    used = [False] * len(gold)
+    tp, false_pos = 0, []
+    for p in pred:
+        for i, g in enumerate(gold):
+            if (
+                not used[i]
+                and norm_value(g.get("value", "")) == norm_value(p.get("value", ""))
+                and all(same_part(g.get(k), p.get(k)) for k in parts)
+            ):
+                used[i] = True
+                tp += 1
+                break
+        else:
+            false_pos.append(_result_display(p))
+    return tp, [_result_display(g) for g, u in zip(gold, used, strict=True) if not u], false_pos
+
+
+def _result_display(r: dict[str, Any]) -> str:
+    parts = (r.get(k) for k in ("method", "dataset", "metric"))
+    return f"{r.get('value')} ({r.get('kind')}) " + " / ".join(str(x or "-") for x in parts)
 
 
 def _display(entity: str | list[str]) -> str:
@@ -104,17 +158,20 @@ class FieldScore:
     gold: int = 0
 
     @property
-    def precision(self) -> float:
-        return self.tp / self.pred if self.pred else (1.0 if not self.gold else 0.0)
+    def precision(self) -> float | None:
+        """None with no predictions: no figure rather than a perfect one."""
+        return self.tp / self.pred if self.pred else None
 
     @property
-    def recall(self) -> float:
-        return self.tp / self.gold if self.gold else 1.0
+    def recall(self) -> float | None:
+        return self.tp / self.gold if self.gold else None
 
     @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    def f1(self) -> float | None:
+        """2·tp / (pred + gold): the harmonic mean where both are defined, 0 where one side
+        is empty, None where both are (nothing to score is no score of 1.0)."""
+        total = self.pred + self.gold
+        return 2 * self.tp / total if total else None
 
 
 @dataclass
@@ -166,6 +223,11 @@ def evaluate(
             gs = {norm_url(u) for u in g.get(name, [])}
             ps = {norm_url(u) for u in (p.get(name) or [])}
             report.add(title, name, len(gs & ps), sorted(gs - ps), sorted(ps - gs))
+        if "results" in g:
+            pred_results = p.get("results") or []
+            for level, wanted in RESULT_LEVELS.items():
+                report.fields.setdefault(level, FieldScore())
+                report.add(title, level, *match_results(g["results"], pred_results, wanted))
         if "releases_code" in g:
             report.releases_code_n += 1
             report.releases_code_ok += bool(p.get("releases_code", False)) == bool(
@@ -178,10 +240,8 @@ def format_report(report: Report, errors: bool = True, only: Iterable[str] = ())
     """A P/R/F1 table, then per paper the misses (-) and false positives (+) per field."""
     lines = [f"{'field':22} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'pred':>5} {'gold':>5}"]
     for name, s in report.fields.items():
-        lines.append(
-            f"{name:22} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
-            f"{s.tp:5} {s.pred:5} {s.gold:5}"
-        )
+        figures = " ".join(_figure(x) for x in (s.precision, s.recall, s.f1))
+        lines.append(f"{name:22} {figures} {s.tp:5} {s.pred:5} {s.gold:5}")
     acc = report.releases_code_accuracy
     lines.append(
         f"releases_code accuracy {'-' if acc is None else f'{acc:.3f}'}  papers "
@@ -200,9 +260,28 @@ def format_report(report: Report, errors: bool = True, only: Iterable[str] = ())
     return "\n".join(lines)
 
 
+def _figure(x: float | None) -> str:
+    return f"{x:6.3f}" if x is not None else f"{'-':>6}"
+
+
 def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+    """The records of a JSONL file; an unreadable file or line is an InputError (exit 2)."""
+    records = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                if not isinstance(record, dict):
+                    raise InputError(f"{path}:{n}: a record must be a JSON object")
+                records.append(record)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise InputError(f"{path}: cannot read ({reason or error})") from None
+    except json.JSONDecodeError as error:
+        raise InputError(f"{path}:{n}: not JSON ({error.msg})") from None
+    return records
 
 
 def papers_from_records(records: Iterable[dict[str, Any]]) -> Iterator[Paper]:

@@ -122,7 +122,7 @@ def _head_re() -> re.Pattern[str]:
 
 
 _MODS_RE = re.compile(rf"(?<![\w\-'’])(?:(?:{_MOD})\s){{1,3}}$")
-_NEEDS_RE = re.compile(rf"(?:{_NEEDS_MODIFIER})\b")
+_NEEDS_RE = re.compile(rf"(?:{_NEEDS_MODIFIER})(?![\w\-])")  # not "time-to-first-token"
 
 
 def metrics_in(text: str, s: int, e: int) -> list[MetricSpan]:

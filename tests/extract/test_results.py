@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kg.extract import Extractor, to_record
-from kg.extract.results import find_results, parse_value
+from kg.extract.results import find_results
+from kg.extract.results_parse import parse_value
 from kg.model import Paper, ResultKind
 from kg.resolve.metrics import canonical_metric, direction
 
@@ -148,3 +149,31 @@ def test_held_out_result_scores_stay_above_floors(
     assert report["results_method"]["f1"] >= 0.25
     kinds = {r["kind"] for p in pred for r in p["results"]}
     assert kinds <= {k.value for k in ResultKind}
+
+
+def test_dataset_spans_the_entity_component_missed_are_offered() -> None:
+    """Made-up sentences: a name after "on" and a name before "dataset" become dataset
+    options; GPU counts, metrics and "-based" modifiers do not."""
+    from kg.extract.results_spans import _CUE_AFTER, _CUE_BEFORE, _trim
+
+    def names(text: str) -> list[str]:
+        return [
+            _trim(m.group("name"))[1] for p in (_CUE_BEFORE, _CUE_AFTER) for m in p.finditer(text)
+        ]
+
+    assert names("reaching 1.27 bits/char on text8 and 1.24 on Hutter Prize.") == [
+        "text8",
+        "Hutter Prize",
+    ]
+    assert names("On DSTC2, our model obtains 74.5% accuracy") == ["DSTC2"]
+    assert names("the Penn Treebank Character dataset") == ["Penn Treebank Character"]
+    assert names("trained on 128 GPUs") == []
+
+
+def test_listed_metrics_pair_with_listed_numbers() -> None:
+    got = to_record(
+        Extractor().extract_one(
+            Paper("p3", "A parser", "We propose a parser. Its UAS and LAS are 95.9% and 94.1%.")
+        )
+    )["results"]
+    assert [(r["value"], r["metric"]) for r in got] == [("95.9%", "UAS"), ("94.1%", "LAS")]
