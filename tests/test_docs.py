@@ -56,6 +56,8 @@ README_OUTPUT = {
         r"Equivariant Contrastive Learning .*https://github\.com/rdangovs/essl"
     ],
     "kg query top-datasets": [r"\Adataset,papers\nImageNet,\d+\n(.+,\d+\n){4}\Z"],
+    "kg query leaderboard": [r"^│ title:531d9b27 +│ E-SSL +│ 72\.5% +│ score +│ accuracy +│ ImageNet "],
+    "kg query benchmarks": [r"dataset +┃ metric +┃ results +┃ papers"],
     "kg queries": [rf"^{name} " for name in ("evaluated-on", "methods-on", "top-methods")],
     "kg why": [r"^EVALUATED_ON 'ImageNet'", r"72\.5% linear probe accuracy on ImageNet"],
     "kg sparql": [r"\A(?:(?!│).*\n)*(?:│.*│\n){3}└"],
