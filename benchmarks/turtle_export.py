@@ -25,23 +25,38 @@ from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtracti
 from kg.rdf.store import OxigraphStore
 from kg.store import open_store
 
-EDGES = ((Relation.USES, EntityKind.METHOD), (Relation.EVALUATED_ON, EntityKind.DATASET),
-         (Relation.ADDRESSES, EntityKind.TASK), (Relation.REPORTS_METRIC, EntityKind.METRIC))
+EDGES = (
+    (Relation.USES, EntityKind.METHOD),
+    (Relation.EVALUATED_ON, EntityKind.DATASET),
+    (Relation.ADDRESSES, EntityKind.TASK),
+    (Relation.REPORTS_METRIC, EntityKind.METRIC),
+)
 
 
 def synthetic(papers: int, mentions: int = 8, entities: int = 5000) -> Iterator[PaperExtraction]:
     """Papers with ``mentions`` evidence-carrying edges each (~100 triples per paper)."""
     abstract = "We study things on benchmarks with metrics. " * 10
     for i in range(papers):
-        paper = Paper(id=f"arxiv:2401.{i:05d}", title=f"Paper {i}: on things",
-                      abstract=abstract, date="2024-01-01", source="synthetic",
-                      arxiv_id=f"2401.{i:05d}")
+        paper = Paper(
+            id=f"arxiv:2401.{i:05d}",
+            title=f"Paper {i}: on things",
+            abstract=abstract,
+            date="2024-01-01",
+            source="synthetic",
+            arxiv_id=f"2401.{i:05d}",
+        )
         found = []
         for j in range(mentions):
             relation, kind = EDGES[j % len(EDGES)]
             key = f"{kind.value.lower()}{(i * 7 + j * 13) % entities}"
-            found.append(Mention(relation, Entity(kind, key, key.upper()), key,
-                                 Evidence(j * 10, j * 10 + 5, 0, 45, "kg.name.v2")))
+            found.append(
+                Mention(
+                    relation,
+                    Entity(kind, key, key.upper()),
+                    key,
+                    Evidence(j * 10, j * 10 + 5, 0, 45, "kg.name.v2"),
+                )
+            )
         yield PaperExtraction(paper, found, releases_code=i % 3 == 0)
 
 
@@ -83,16 +98,20 @@ def main() -> None:
         _, rdflib_s = timed(graph.serialize, str(work / "rdflib.ttl"), "turtle")
 
     print(f"{'':42}{'seconds':>9}{'triples/s':>12}{'vs rdflib':>11}")
-    for label, secs in (("kg export turtle, graph in memory", memory_s),
-                        ("kg export turtle, graph on disk", disk_s),
-                        ("  of which: read quads from disk", read_s),
-                        ("rdflib Graph.serialize turtle (in memory)", rdflib_s)):
+    for label, secs in (
+        ("kg export turtle, graph in memory", memory_s),
+        ("kg export turtle, graph on disk", disk_s),
+        ("  of which: read quads from disk", read_s),
+        ("rdflib Graph.serialize turtle (in memory)", rdflib_s),
+    ):
         ratio = "" if label.startswith("  ") else f"{rdflib_s / secs:.1f}x"
         print(f"{label:42}{secs:9.2f}{n / secs:12,.0f}{ratio:>11}")
     for where, secs in (("in memory, like rdflib", memory_s), ("on disk", disk_s)):
         x, rate = rdflib_s / secs, n / secs
-        print(f"kg {where}: {x:.1f}x rdflib (target ≥ 20x: {'met' if x >= 20 else 'NOT met'}), "
-              f"{rate:,.0f} triples/s (target ≥ 500k: {'met' if rate >= 500_000 else 'NOT met'})")
+        print(
+            f"kg {where}: {x:.1f}x rdflib (target ≥ 20x: {'met' if x >= 20 else 'NOT met'}), "
+            f"{rate:,.0f} triples/s (target ≥ 500k: {'met' if rate >= 500_000 else 'NOT met'})"
+        )
 
 
 if __name__ == "__main__":

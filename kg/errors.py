@@ -2,7 +2,8 @@
 
 Exit codes (also in the README):
   2  bad input or usage (unreadable file, malformed record, unknown name, wrong arguments)
-  3  store unavailable (Neo4j unreachable, wrong credentials, store locked by another build)
+  3  store or output unavailable (Neo4j unreachable, wrong credentials, store locked by
+     another build, disk full, an output file that cannot be written)
   4  query failed (syntax error in raw SPARQL/Cypher)
 """
 
@@ -42,6 +43,14 @@ class StoreError(KgError):
 
     exit_code = 3
     code = "KG300"
+
+
+class OutputError(KgError):
+    """A file kg writes cannot be written (disk full, no permission, read-only disk): the
+    previous file, if any, is left as it was."""
+
+    exit_code = 3
+    code = "KG310"
 
 
 class QueryError(KgError):

@@ -13,6 +13,7 @@ import typer
 
 from kg.cli import build, graph, neo4j, query  # noqa: F401  (register the commands, in order)
 from kg.cli.common import app
+from kg.cli.output import printable
 from kg.errors import KgError, UsageError
 
 __all__ = ["app", "main"]
@@ -30,7 +31,7 @@ def main() -> None:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except KgError as error:
-        print(f"kg: error: {error}", file=sys.stderr)
+        print(printable(f"kg: error: {error}"), file=sys.stderr)  # it may quote the data
         sys.exit(error.exit_code)
     except typer.Abort:
         sys.exit(130)

@@ -26,11 +26,19 @@ from kg.cli.common import (
     writing,
 )
 from kg.cli.output import print_stats, progress_bar
-from kg.errors import UsageError
-from kg.jobs.limits import Limits
+from kg.errors import InputError, UsageError
+from kg.files import check_output, replacing
+from kg.jobs.limits import Limits, check_workers
 from kg.store import DEFAULT_STORE
 
 DEFAULT_LIMITS = Limits()
+MaxRecordBytes = Annotated[
+    int,
+    typer.Option(
+        help="Largest record (a line, or one JSON value) read; a larger one is a bad record, "
+        "passed over unread."
+    ),
+]
 
 
 @app.command()
@@ -56,6 +64,7 @@ def build(
     max_title_chars: Annotated[
         int, typer.Option(help="Longest title accepted.")
     ] = DEFAULT_LIMITS.max_title_chars,
+    max_record_bytes: MaxRecordBytes = DEFAULT_LIMITS.max_record_bytes,
     workers: Workers = 1,
     from_extracted: Annotated[
         Path | None,
@@ -72,7 +81,6 @@ def build(
     """
     from kg.extract import Extractor
     from kg.jobs.build import build as run_build
-    from kg.jobs.build import store_extractions
 
     if bool(sources) == (from_extracted is not None):
         raise UsageError("give paper sources or --from-extracted DIR (one of them)")
@@ -80,13 +88,16 @@ def build(
         batch_size=batch_size,
         max_abstract_chars=max_abstract_chars,
         max_title_chars=max_title_chars,
+        max_record_bytes=max_record_bytes,
     )
+    check_workers(workers)
     options = {"base_iri": base_iri, "uri": uri, "database": database}
     if from_extracted is not None:
-        from kg.jobs.distributed import load_partitions
+        from kg.jobs.distributed import store_partitions
 
         with writing(store, db, **options) as backend, progress_bar("storing") as (_, step):
-            n = store_extractions(load_partitions(from_extracted), backend, batch_size, step)
+            n, skipped = store_partitions(from_extracted, backend, batch_size, skip_bad, step)
+            report_skipped(skipped)
             print(f"{n} papers stored from {from_extracted}")
             print_stats(backend.stats())
         return
@@ -103,7 +114,7 @@ def build(
             on_total=total,
             workers=workers,
         )
-    report_skipped(report.skipped)  # type: ignore[arg-type]
+    report_skipped(report.skipped)
     print(
         f"{report.papers_read} papers read, {report.papers_written} extracted and stored, "
         f"{report.papers_unchanged} unchanged"
@@ -124,6 +135,7 @@ def extract(
     fmt: Fmt = None,
     skip_bad: SkipBad = False,
     aliases: Aliases = None,
+    max_record_bytes: MaxRecordBytes = DEFAULT_LIMITS.max_record_bytes,
     workers: Workers = 1,
     engine: Annotated[
         str,
@@ -141,31 +153,40 @@ def extract(
 
     Example: kg extract ../shared/seeds -o pred.jsonl
     """
+    limits = Limits(max_record_bytes=max_record_bytes)
+    check_workers(workers)
+    if engine not in ("local", "dask"):
+        raise UsageError(f"--engine is local or dask, not {engine!r}")
     if engine == "dask":
         from kg.jobs.distributed import extract_dask
 
         parts = extract_dask(
-            sources, out, scheduler=scheduler, workers=max(workers, 1), fmt=fmt, skip_bad=skip_bad
+            sources,
+            out,
+            scheduler=scheduler,
+            workers=workers,
+            fmt=fmt,
+            skip_bad=skip_bad,
+            limits=limits,
         )
         print(f"{len(parts)} partitions written to {out}", file=sys.stderr)
         return
-    if engine != "local":
-        raise UsageError(f"--engine is local or dask, not {engine!r}")
     from kg.extract import Extractor, to_record
     from kg.jobs.build import extract_records
 
+    to_stdout = str(out) == "-"
+    if not to_stdout:
+        check_output(out)
     extractor = Extractor(resolver=resolver_for(aliases))
     records = extract_records(
-        sources, fmt=fmt, extractor=extractor, skip_bad=skip_bad, workers=workers
+        sources, fmt=fmt, extractor=extractor, limits=limits, skip_bad=skip_bad, workers=workers
     )
     lines = (json.dumps(to_record(r), ensure_ascii=False) + "\n" for r in records)
-    if str(out) == "-":
+    if to_stdout:
         sys.stdout.writelines(lines)
         return
-    tmp = out.with_name(out.name + ".part")
-    with tmp.open("w", encoding="utf-8") as fh:
+    with replacing(out) as tmp, tmp.open("w", encoding="utf-8") as fh:
         n = sum(1 for line in lines if fh.write(line))
-    tmp.replace(out)  # never leave a half-written file under the real name
     print(f"{n} records written to {out}", file=sys.stderr)
 
 
@@ -218,6 +239,10 @@ def gazetteer_build(
     """
     from kg.extract.gazetteer_build import build_gazetteer
 
+    for wheel in wheels:
+        if not wheel.is_file():
+            raise InputError(f"{wheel}: no such wheel file")
+    check_output(out)
     print(f"{build_gazetteer(wheels, out)} names written to {out}")
 
 

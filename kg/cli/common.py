@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -147,7 +147,7 @@ def resolver_for(aliases: list[Path] | None) -> Any:
     return Resolver.from_files(aliases) if aliases else Resolver.default()
 
 
-def report_skipped(skipped: list[KgError]) -> None:
+def report_skipped(skipped: Sequence[KgError]) -> None:
     for error in skipped[:20]:
         print(f"skipped: {error}", file=sys.stderr)
     if skipped:

@@ -23,6 +23,8 @@ from kg.cli.common import (
     writing,
 )
 from kg.cli.output import print_stats, progress_bar
+from kg.files import check_output
+from kg.jobs.limits import at_least
 from kg.store import DEFAULT_SERVER, DEFAULT_STORE
 
 
@@ -58,6 +60,9 @@ def view(
     from kg.viz import view_store
 
     args = focus_args(query, arg, with_code)
+    check_output(out)
+    at_least("--hops", hops, 0)
+    at_least("--max-nodes", max_nodes)
     with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
         result = view_store(
             backend,
@@ -154,6 +159,7 @@ def load(
     """
     from kg.jobs.transfer import load_store
 
+    at_least("--batch-size", batch_size)
     with (
         open_backend(DEFAULT_STORE, source, read_only=True) as src,
         open_backend(store, db, uri=uri, database=database) as dst,

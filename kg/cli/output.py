@@ -1,9 +1,16 @@
-"""Terminal output for the CLI: tables, JSON, CSV, progress bars (all via rich/stdlib)."""
+"""Terminal output for the CLI: tables, JSON, CSV, progress bars (all via rich/stdlib).
+
+Data reaches the screen through here only, cleaned for it: control characters (ESC, BEL,
+bidirectional overrides) are dropped from text a terminal shows, and a CSV cell that a
+spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) gets a
+leading ``'``. JSON is left as the data is: it is for programs.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +34,23 @@ from rich.text import Text
 from kg.store.base import Stats, Table
 
 err_console = Console(stderr=True)
+#: What a terminal would act on rather than show: C0 and C1 controls but tab and newline,
+#: DEL, and the bidirectional overrides that reorder what is shown.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: its control characters dropped."""
+    return _CONTROL.sub("", text)
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` as a CSV cell no spreadsheet runs: text that starts like a formula gets a
+    leading ``'`` (numbers stay numbers)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 class OutputFormat(StrEnum):
@@ -42,14 +66,14 @@ def print_table(table: Table, fmt: OutputFormat, out: TextIO | None = None) -> N
         out.write("\n")
     elif fmt is OutputFormat.csv:
         writer = csv.writer(out)
-        writer.writerow(table.columns)
-        writer.writerows(table.rows)
+        writer.writerow(map(csv_cell, table.columns))
+        writer.writerows(map(csv_cell, row) for row in table.rows)
     else:
         # a cell is never cut: in a terminal a long one folds onto more lines; piped, the
         # table is as wide as its longest row, so every line holds whole values
         rich_table = RichTable(show_lines=False)
         for column in table.columns:
-            rich_table.add_column(column, overflow="fold")
+            rich_table.add_column(_cell(column), overflow="fold")
         cells = [[_cell(v) for v in row] for row in table.rows]
         for row in cells:
             # markup=False semantics: rich renders str cells as markup, so escape them
@@ -71,7 +95,7 @@ def _natural_width(table: Table, cells: list[list[str]]) -> int:
 
 
 def _cell(value: Any) -> str:
-    return "" if value is None else escape(str(value))
+    return "" if value is None else escape(printable(str(value)))
 
 
 def print_stats(stats: Stats, out: TextIO | None = None) -> None:

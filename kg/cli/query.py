@@ -19,7 +19,7 @@ from kg.cli.common import (
     open_backend,
     parse_params,
 )
-from kg.cli.output import OutputFormat, print_stats, print_table
+from kg.cli.output import OutputFormat, print_stats, print_table, printable
 from kg.store import DEFAULT_SERVER, DEFAULT_STORE
 
 
@@ -95,6 +95,12 @@ def sparql(
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, json or csv.")
     ] = OutputFormat.table,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service", help="Let SERVICE clauses query other endpoints (default: offline)."
+        ),
+    ] = False,
 ) -> None:
     """Run raw SPARQL on the embedded store (prefixes kg:, dcterms:, skos:, … predefined).
 
@@ -104,6 +110,9 @@ def sparql(
 
     Example: kg sparql 'SELECT ?t WHERE { ?p dcterms:title ?t } LIMIT 3'
     """
+    from kg.cli.guards import check_sparql
+
+    check_sparql(text, allow_service)
     with open_backend(store, db, read_only=True, language="sparql") as backend:
         print_table(backend.query(text, parse_params(param)), output)
         if backend.parts > 1:
@@ -130,6 +139,9 @@ def cypher(
 
     Example: kg cypher 'MATCH (p:Paper)-[:EVALUATED_ON]->(d:Dataset {name: $d}) RETURN p.title' --param d=ImageNet
     """
+    from kg.cli.guards import check_cypher
+
+    check_cypher(text, write)
     with open_backend(store, DEFAULT_DB, uri=uri, database=database, language="cypher") as backend:
         print_table(backend.query(text, parse_params(param), write=write), output)
 
@@ -166,4 +178,4 @@ def why(
 
     with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
         for line in explain(backend, paper, entity):
-            print(line)
+            print(printable(line))

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg.errors import UsageError
+from kg.files import check_output, replacing
 from kg.model import EntityKind
 from kg.query import run_named
+from kg.rdf.directory import check_base_iri
 from kg.rdf.formats import Selection
 from kg.rdf.vocab import KIND_CLASS
 from kg.registry import Registry
@@ -93,16 +95,25 @@ def export(
     """Write ``store`` (or the papers behind ``query``'s answer) as ``fmt`` to ``out``.
 
     ``base_iri`` re-bases instance IRIs for RDF formats. Returns the triples (quads for
-    nquads/trig/jsonld) or records written.
+    nquads/trig/jsonld) or records written. A path is written beside and renamed into
+    place (``kg.files.replacing``): a failed export leaves the previous file as it was.
     """
     spec = EXPORTERS.get(fmt)
+    if spec.directory and not isinstance(out, (str, Path)):
+        raise UsageError(f"format {fmt!r} writes a directory of files: give a directory path")
+    if isinstance(out, (str, Path)):
+        check_output(Path(out), spec.directory)  # before any work
+    if base_iri:
+        check_base_iri(base_iri)
     paper_ids = papers_for_query(store, query, query_args) if query else None
     sel = Selection(store, paper_ids, base_iri)
     writer = spec.load()
-    if spec.directory and not isinstance(out, (str, Path)):
-        raise UsageError(f"format {fmt!r} writes a directory of files: give a directory path")
-    # every writer's result converts to the number of records it wrote
-    return int(writer(sel if spec.source == "quads" else sel.extractions(), out))
+    source = sel if spec.source == "quads" else sel.extractions()
+    if not isinstance(out, (str, Path)):
+        return int(writer(source, out))
+    with replacing(Path(out), spec.directory) as target:
+        # every writer's result converts to the number of records it wrote
+        return int(writer(source, target))
 
 
 __all__ = ["EXPORTERS", "ExportFormat", "Selection", "export", "papers_for_query"]

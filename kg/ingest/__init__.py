@@ -7,16 +7,20 @@ detected from its content unless the user names one.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kg.errors import InputError
-from kg.ingest.textio import read_head
-from kg.keyindex import SeenKeys
+from kg.ingest.textio import DEFAULT_MAX_RECORD_BYTES, RECORD_CAP, read_head
+from kg.ingest.textio import raise_bad as raise_bad  # re-exported: the default on_bad
 from kg.model import Paper, title_key
 from kg.registry import Registry
+
+if TYPE_CHECKING:  # numpy-backed: loaded when papers are read, not when the CLI starts
+    from kg.keyindex import SeenKeys
 
 BadRecordHandler = Callable[[InputError], None]
 
@@ -54,10 +58,6 @@ SNIFF_ORDER: list[str] = [
 SKIPPED_NAMES = {".DS_Store", "README", "README.md", "LICENSE"}
 
 
-def raise_bad(error: InputError) -> None:
-    raise error
-
-
 @dataclass
 class SkipCounter:
     """``on_bad`` handler for ``--skip-bad``: keeps going and remembers what it skipped."""
@@ -89,8 +89,19 @@ def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
         elif path.exists():
             raise InputError(f"{path}: not a regular file")
         else:
-            raise InputError(f"{path}: no such file or directory")
+            raise InputError(f"{path}: {_missing(path)}")
     return files
+
+
+def _missing(path: Path) -> str:
+    """Why ``path`` is not there: gone, or a symbolic link loop or dangling link."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return "a symbolic link to nothing" if path.is_symlink() else "no such file or directory"
+    except OSError as exc:
+        return f"cannot read ({exc.strerror})"  # "Too many levels of symbolic links"
+    return "cannot read"
 
 
 def detect_format(path: Path) -> Reader:
@@ -109,13 +120,22 @@ def iter_papers(
     sources: Iterable[str | Path],
     fmt: str | None = None,
     on_bad: BadRecordHandler = raise_bad,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
 ) -> Iterator[Paper]:
-    """All papers in ``sources``, each paper once (by id, then by normalised title)."""
+    """All papers in ``sources``, each paper once (by id, then by normalised title); a
+    record over ``max_record_bytes`` goes to ``on_bad`` unread."""
+    from kg.keyindex import SeenKeys
+
     forced = READERS.get(fmt) if fmt else None
     seen = SeenKeys()
+    # each reader step runs in a context holding the cap (see textio.RECORD_CAP), so
+    # two reads in progress at once never see each other's cap
+    context = contextvars.copy_context()
+    context.run(RECORD_CAP.set, max_record_bytes)
     for path in expand_sources(sources):
         reader = forced or detect_format(path)
-        for paper in reader.read(path, on_bad):
+        papers = reader.read(path, on_bad)
+        while (paper := context.run(next, papers, None)) is not None:
             if not met_before(seen, paper):
                 yield paper
 

@@ -159,8 +159,27 @@ _WITHDRAWN = re.compile(
 )
 
 
+#: C0 and C1 control characters but tab, newline and CR (whitespace, squashed later):
+#: an abstract's ESC or BEL would otherwise reach a terminal through ``kg why``.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Lone UTF-16 surrogates: JSON escapes like "\ud800" decode to them, and no store (nor
+#: a hash of the id) can encode them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class BadRecord(ValueError):
     """Raised while converting one record: the reason it is skipped (goes to ``on_bad``)."""
+
+
+def plain(value: str, name: str) -> str:
+    """``value`` without control characters; BadRecord if it holds a lone surrogate. Every
+    field a reader takes goes through here, ids and DOIs as much as titles."""
+    if not value.isascii() and _SURROGATE.search(value):
+        raise BadRecord(
+            f"{name} is not valid Unicode (a lone surrogate such as a \\ud800 escape); "
+            "fix or drop that record"
+        )
+    return _CONTROL.sub("", value)
 
 
 def squash(text: str) -> str:
@@ -248,8 +267,14 @@ def make_paper(
     comments: str = "",
 ) -> Paper:
     """A Paper with cleaned fields and the cross-source id; BadRecord when it cannot be one."""
-    title = clean_latex(title)
-    abstract = squash(abstract)
+    title = clean_latex(plain(title, "title"))
+    abstract = squash(plain(abstract, "abstract"))
+    arxiv, doi_text, date, url = (
+        plain(value, name) if value else None
+        for name, value in (("arxiv_id", arxiv), ("doi", doi_text), ("date", date), ("url", url))
+    )
+    authors = [plain(name, "authors") for name in authors]
+    comments = plain(comments, "comments")
     if not title:
         raise BadRecord("record has no title")
     if not abstract:

@@ -34,7 +34,7 @@ class DailyPapersReader:
 
     def read(self, path: Path, on_bad: Callable[[InputError], None]) -> Iterator[Paper]:
         title: tuple[int, str] | None = None
-        for lineno, line in iter_lines(path):
+        for lineno, line in iter_lines(path, on_bad):
             text = GLUED_PREFIX.sub("", line.strip())
             if not text or BOILERPLATE.match(text):
                 continue

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.ingest.clean import BadRecord, plain
+from kg.ingest.jsonstream import loads
 from kg.ingest.textio import iter_lines
 from kg.model import Paper, paper_id
 
@@ -35,42 +37,48 @@ class JsonlReader:
         return first_line.startswith("{") and '"title"' in first_line
 
     def read(self, path: Path, on_bad: Callable[[InputError], None]) -> Iterator[Paper]:
-        for lineno, line in iter_lines(path):
+        for lineno, line in iter_lines(path, on_bad):
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = loads(line)
             except json.JSONDecodeError as exc:
                 on_bad(
                     InputError(f"{path}:{lineno}: malformed JSON ({exc.msg} at column {exc.colno})")
                 )
                 continue
-            if not isinstance(record, dict):
-                on_bad(
-                    InputError(
-                        f"{path}:{lineno}: expected a JSON object, got {type(record).__name__}"
-                    )
-                )
-                continue
-            title = first(record, ("title",))
-            abstract = first(record, ABSTRACT_KEYS)
-            if not title:
-                on_bad(InputError(f"{path}:{lineno}: record has no title"))
-                continue
-            if not abstract:
-                on_bad(InputError(f"{path}:{lineno}: record {title[:60]!r} has no abstract"))
-                continue
-            arxiv = first(record, ("arxiv_id", "arxiv"))
-            doi = first(record, ("doi",))
-            yield Paper(
-                id=paper_id(title=title, arxiv_id=arxiv or None, doi=doi or None),
-                title=title,
-                abstract=abstract,
-                date=first(record, DATE_KEYS) or None,
-                source=f"{path.name}:{lineno}",
-                arxiv_id=arxiv or None,
-                doi=doi or None,
-            )
+            try:
+                yield _paper(record, f"{path.name}:{lineno}")
+            except BadRecord as exc:
+                on_bad(InputError(f"{path}:{lineno}: {exc}"))
+
+
+def _paper(record: Any, source: str) -> Paper:
+    if not isinstance(record, dict):
+        raise BadRecord(f"expected a JSON object, got {type(record).__name__}")
+    title, abstract, arxiv, doi, date = (
+        plain(first(record, keys), name)
+        for name, keys in (
+            ("title", ("title",)),
+            ("abstract", ABSTRACT_KEYS),
+            ("arxiv_id", ("arxiv_id", "arxiv")),
+            ("doi", ("doi",)),
+            ("date", DATE_KEYS),
+        )
+    )
+    if not title:
+        raise BadRecord("record has no title")
+    if not abstract:
+        raise BadRecord(f"record {title[:60]!r} has no abstract")
+    return Paper(
+        id=paper_id(title=title, arxiv_id=arxiv or None, doi=doi or None),
+        title=title,
+        abstract=abstract,
+        date=date or None,
+        source=source,
+        arxiv_id=arxiv or None,
+        doi=doi or None,
+    )
 
 
 READER = JsonlReader()

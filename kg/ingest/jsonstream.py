@@ -4,6 +4,8 @@ Dumps such as Papers with Code's are one JSON array of gigabytes on a single lin
 are decoded in chunks with ``raw_decode`` and never held whole; only one record at a time
 is. Malformed JSON is reported with line and column, and reading resumes at the next line
 that starts with ``{`` or ``[``: a JSON Lines file loses one line, a one-line array the rest.
+A record over the size cap (``textio.RECORD_CAP``) is never decoded: it is scanned past
+bracket by bracket, in bounded memory and without recursion, and reading goes on after it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from kg.errors import InputError
 from kg.ingest import BadRecordHandler
 from kg.ingest.clean import BadRecord
-from kg.ingest.textio import open_binary
+from kg.ingest.textio import RECORD_CAP, open_binary, too_large
 from kg.model import Paper
 
 CHUNK_BYTES = 1 << 20
@@ -29,6 +31,10 @@ _NEXT_RECORD = re.compile(r"\n(?=[\[{])")
 _DECODER = json.JSONDecoder()
 _TAIL = 16  # a decode error this close to the end of the buffer may only need more text
 _LOOKAHEAD = 3  # "1e+" at the end of the buffer decodes as 1 but may go on as 1e+5
+_IN_STRING = re.compile(r'["\\]')
+_STRUCTURE = re.compile(r'["\[\]{},]')
+_SCALAR_END = re.compile(r"[,\]}\s]")
+_PASSED = object()  # what ``value`` gives for a record over the cap, reported already
 _JSON_TYPES = {
     dict: "object",
     list: "array",
@@ -38,6 +44,25 @@ _JSON_TYPES = {
     float: "number",
     type(None): "null",
 }
+
+
+class RecordTooLarge(Exception):
+    """The value at the current position is over the cap; ``passed``: already moved past."""
+
+    def __init__(self, passed: bool) -> None:
+        super().__init__()
+        self.passed = passed
+
+
+def loads(text: str) -> Any:
+    """``json.loads`` whose deep nesting and 4,300+ digit numbers are JSONDecodeErrors,
+    not a RecursionError or ValueError that would stop a whole build."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise json.JSONDecodeError(str(exc).split(":")[0], text, 0) from None
 
 
 class _Text:
@@ -114,13 +139,16 @@ class _Text:
         self.pos = m.start()
         return self.buf[self.pos]
 
-    def value(self) -> Any:
-        """Decode the JSON value at the current position, reading on while it is cut off."""
+    def value(self, cap: int) -> Any:
+        """Decode the JSON value at the current position, reading on while it is cut off;
+        RecordTooLarge once it proves longer than ``cap`` characters."""
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 cut = exc.pos >= len(self.buf) - _TAIL or exc.msg.startswith("Unterminated")
+                if cut and len(self.buf) - self.pos > cap:
+                    raise RecordTooLarge(passed=False) from None
                 if cut and self.more():
                     continue
                 raise
@@ -128,8 +156,46 @@ class _Text:
                 raise json.JSONDecodeError(str(exc).split(":")[0], self.buf, self.pos) from None
             if len(self.buf) - end < _LOOKAHEAD and self.more():
                 continue  # a number may go on in the next chunk
-            self.pos = end
+            start, self.pos = self.pos, end
+            if end - start > cap:
+                raise RecordTooLarge(passed=True)
             return value
+
+    def skip_value(self) -> None:
+        """Move past the value at the current position without decoding it: strings and
+        brackets are counted, chunk by chunk, so memory stays flat whatever its size."""
+        if self.buf[self.pos] not in '[{"':
+            while not (m := _SCALAR_END.search(self.buf, self.pos)):
+                self.pos = len(self.buf)
+                if not self.more():
+                    return
+            self.pos = m.start()
+            return
+        depth, in_string = 0, False
+        while True:
+            m = (_IN_STRING if in_string else _STRUCTURE).search(self.buf, self.pos)
+            if m is None or (m.group() == "\\" and m.end() >= len(self.buf)):
+                self.pos = m.start() if m else len(self.buf)  # an escape needs its next char
+                if not self.more():
+                    self.pos = len(self.buf)
+                    return
+                continue
+            char, self.pos = m.group(), m.end()
+            if in_string:
+                if char == "\\":
+                    self.pos += 1
+                    continue
+                in_string = False
+                if depth == 0:
+                    return
+            elif char == '"':
+                in_string = True
+            elif char in "[{":
+                depth += 1
+            elif char in "]}":
+                depth -= 1
+                if depth == 0:
+                    return
 
     def skip_line(self) -> None:
         """Move to the next line that starts with ``{`` or ``[`` (or to the end of file)."""
@@ -151,12 +217,25 @@ def iter_records(
     or API page is often a single line.
     """
     text = _Text(path)
+    cap = RECORD_CAP.get()
     in_array, index = False, 0
+
+    def value(where: str) -> Any:
+        try:
+            return text.value(cap)
+        except RecordTooLarge as exc:
+            on_bad(too_large(f"{path}:{where}", cap))
+            if not exc.passed:
+                text.skip_value()
+            return _PASSED
+
     while char := text.peek():
         line = text.mark()
         try:
             if in_array:
-                yield f"{line}:.[{index}]", text.value()
+                item = value(f"{line}:.[{index}]")
+                if item is not _PASSED:
+                    yield f"{line}:.[{index}]", item
                 index += 1
                 sep = text.peek()
                 if sep not in (",", "]"):
@@ -170,13 +249,13 @@ def iter_records(
                 else:
                     in_array, index = True, 0
             else:
-                value = text.value()
-                items = value.get(wrapper) if wrapper and isinstance(value, dict) else None
+                record = value(str(line))
+                items = record.get(wrapper) if wrapper and isinstance(record, dict) else None
                 if isinstance(items, list):
                     for i, item in enumerate(items):
                         yield f"{line}:.{wrapper}[{i}]", item
-                else:
-                    yield str(line), value
+                elif record is not _PASSED:
+                    yield str(line), record
         except json.JSONDecodeError as exc:
             at, column = text.where(exc.pos)
             reason = exc.msg.removesuffix(" at")  # "Invalid control character at"

@@ -18,8 +18,9 @@ from kg.errors import InputError
 from kg.extract import Extractor
 from kg.extract.parallel import extract_parallel
 from kg.ingest import BadRecordHandler, SkipCounter, iter_papers, raise_bad
-from kg.jobs.limits import Limits
+from kg.jobs.limits import Limits, check_workers
 from kg.model import PAPER_FIELDS, Paper, PaperExtraction, extraction_hash
+from kg.rdf.vocab import check_paper_id
 from kg.store.base import Stats, Store
 
 ProgressCallback = Callable[[int], None]
@@ -40,7 +41,7 @@ class BuildReport:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _invalid_text_field(paper: Paper) -> str | None:
+def invalid_text_field(paper: Paper) -> str | None:
     """The first field of ``paper`` holding a lone surrogate, if any."""
     for f in PAPER_FIELDS:
         value = getattr(paper, f.name)
@@ -51,13 +52,23 @@ def _invalid_text_field(paper: Paper) -> str | None:
     return None
 
 
+def _reserved_id(paper: Paper) -> InputError | None:
+    try:
+        check_paper_id(paper.id)
+    except InputError as exc:
+        return InputError(f"{paper.source}: {exc.message}")
+    return None
+
+
 def checked_papers(
     sources: Sequence[str | Path], fmt: str | None, limits: Limits, on_bad: BadRecordHandler
 ) -> Iterator[Paper]:
     """Papers from ``sources`` that are within ``limits``; others go to ``on_bad``."""
-    for paper in iter_papers(sources, fmt, on_bad):
-        bad_field = _invalid_text_field(paper)
-        if bad_field:
+    for paper in iter_papers(sources, fmt, on_bad, limits.max_record_bytes):
+        bad_field = invalid_text_field(paper)
+        if reserved := _reserved_id(paper):
+            on_bad(reserved)
+        elif bad_field:
             on_bad(
                 InputError(
                     f"{ascii(paper.source)[1:-1]}: {bad_field} is not valid Unicode (a lone "
@@ -93,12 +104,38 @@ def scan(
 
     Without ``skip_bad`` the first bad record raises, so a build fails before writing.
     """
+    return counted(
+        lambda on_bad: checked_papers(sources, fmt, limits, on_bad),
+        skip_bad,
+        ", ".join(map(str, sources)),
+    )
+
+
+def counted(
+    read: Callable[[BadRecordHandler], Iterable[object]], skip_bad: bool, what: str
+) -> tuple[int, list[InputError]]:
+    """The check pass of any two-pass write: (records ``read`` yields, bad ones skipped)."""
     counter = SkipCounter()
-    n = sum(1 for _ in checked_papers(sources, fmt, limits, counter if skip_bad else raise_bad))
+    n = sum(1 for _ in read(counter if skip_bad else raise_bad))
     if n == 0:
         skipped = f" ({len(counter.errors)} bad record(s) skipped)" if counter.errors else ""
-        raise InputError(f"no papers found in {', '.join(map(str, sources))}{skipped}")
+        raise InputError(f"no papers found in {what}{skipped}")
     return n, counter.errors
+
+
+@dataclass
+class Recheck:
+    """``on_bad`` of the write pass: a bad record the check pass did not meet was added (or
+    changed) in between, so stop instead of skipping it unseen."""
+
+    known: set[str]
+
+    def __call__(self, error: InputError) -> None:
+        if str(error) not in self.known:
+            raise InputError(
+                f"{error.message} (this record changed after the input was checked; "
+                "re-run once the input is complete)"
+            )
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -120,6 +157,7 @@ def build(
     workers: int = 1,
 ) -> BuildReport:
     """Ingest, extract and upsert; idempotent, and incremental by content hash."""
+    check_workers(workers)
     total, skipped = scan(sources, fmt, limits, skip_bad)
     if on_total:
         on_total(total)
@@ -127,7 +165,7 @@ def build(
     report = BuildReport(papers_read=total, skipped=skipped)
 
     def changed_papers() -> Iterator[Paper]:
-        papers = checked_papers(sources, fmt, limits, SkipCounter())
+        papers = checked_papers(sources, fmt, limits, Recheck(set(map(str, skipped))))
         rules = extractor.fingerprint
         for batch in batched(papers, limits.batch_size):
             known = store.content_hashes([p.id for p in batch])
@@ -185,6 +223,7 @@ def extract_records(
     workers: int = 1,
 ) -> Iterator[PaperExtraction]:
     """Extraction without a store (``kg extract``): validated first, then streamed."""
-    scan(sources, fmt, limits, skip_bad)
-    papers = checked_papers(sources, fmt, limits, SkipCounter())
+    check_workers(workers)
+    _, skipped = scan(sources, fmt, limits, skip_bad)
+    papers = checked_papers(sources, fmt, limits, Recheck(set(map(str, skipped))))
     return _extract(papers, extractor or Extractor(), workers)

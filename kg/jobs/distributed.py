@@ -22,9 +22,19 @@ from typing import Any
 
 from kg.errors import InputError, UsageError
 from kg.extract import Extractor
-from kg.ingest import detect_format, expand_sources, met_before
-from kg.ingest.textio import GZIP_MAGIC
-from kg.jobs.build import extract_records
+from kg.files import output_directory
+from kg.ingest import BadRecordHandler, detect_format, expand_sources, met_before, raise_bad
+from kg.ingest.clean import BadRecord
+from kg.ingest.jsonstream import loads
+from kg.ingest.textio import GZIP_MAGIC, iter_lines
+from kg.jobs.build import (
+    ProgressCallback,
+    Recheck,
+    counted,
+    extract_records,
+    invalid_text_field,
+    store_extractions,
+)
 from kg.jobs.limits import Limits
 from kg.keyindex import SeenKeys
 from kg.model import (
@@ -38,6 +48,8 @@ from kg.model import (
     paper_from_record,
     paper_record,
 )
+from kg.rdf.vocab import check_paper_id
+from kg.store.base import Store
 
 PART_GLOB = "part-*.jsonl"
 #: Files smaller than this are never split: a partition should outweigh its task overhead.
@@ -242,8 +254,7 @@ def extract_dask(
     except ImportError:
         raise UsageError("the dask engine needs Dask: pip install 'kg[dask]'") from None
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_directory(Path(out_dir))
     for stale in out.glob(PART_GLOB):
         stale.unlink()
     cluster = None
@@ -271,8 +282,11 @@ def extract_dask(
     return files
 
 
-def load_partitions(out_dir: str | Path) -> Iterator[PaperExtraction]:
-    """The extractions in ``out_dir``'s part files, in order, each paper once.
+def load_partitions(
+    out_dir: str | Path, on_bad: BadRecordHandler = raise_bad
+) -> Iterator[PaperExtraction]:
+    """The extractions in ``out_dir``'s part files, in order, each paper once; a line
+    that is not one goes to ``on_bad`` with its file and line.
 
     Partitions are read apart, so a paper in two of them is dropped here by the rule
     ``iter_papers`` applies within one read: first by id, then by normalised title.
@@ -282,8 +296,46 @@ def load_partitions(out_dir: str | Path) -> Iterator[PaperExtraction]:
         raise InputError(f"{out_dir}: no {PART_GLOB} files; run `kg extract --engine dask`")
     seen = SeenKeys()
     for part in parts:
-        with part.open(encoding="utf-8") as fh:
-            for line in fh:
-                ex = extraction_from_json(json.loads(line))
-                if not met_before(seen, ex.paper):
-                    yield ex
+        for lineno, line in iter_lines(part, on_bad):
+            try:
+                ex = _checked_extraction(line)
+            except BadRecord as exc:
+                on_bad(InputError(f"{part}:{lineno}: {exc}"))
+                continue
+            if not met_before(seen, ex.paper):
+                yield ex
+
+
+def _checked_extraction(line: str) -> PaperExtraction:
+    """One part-file line as an extraction; BadRecord when it is not one a store can take."""
+    try:
+        record = loads(line)
+        json.dumps(record, ensure_ascii=False).encode("utf-8")  # lone surrogates anywhere
+        ex = extraction_from_json(record)
+    except json.JSONDecodeError as exc:
+        raise BadRecord(f"malformed JSON ({exc.msg} at column {exc.colno})") from None
+    except UnicodeEncodeError:
+        raise BadRecord("not valid Unicode (a lone surrogate such as a \\ud800 escape)") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BadRecord(f"not a kg extraction record ({type(exc).__name__}: {exc})") from None
+    if not ex.paper.id or not ex.paper.title or invalid_text_field(ex.paper):
+        raise BadRecord("not a kg extraction record (a paper needs an id and a title)")
+    try:
+        check_paper_id(ex.paper.id)
+    except InputError as exc:
+        raise BadRecord(exc.message) from None
+    return ex
+
+
+def store_partitions(
+    out_dir: str | Path,
+    store: Store,
+    batch_size: int,
+    skip_bad: bool = False,
+    progress: ProgressCallback | None = None,
+) -> tuple[int, list[InputError]]:
+    """Check every part file, then store them: (papers stored, bad lines skipped). A bad
+    line in a later part stops the build before anything is written, as in ``build``."""
+    _, skipped = counted(lambda on_bad: load_partitions(out_dir, on_bad), skip_bad, str(out_dir))
+    parts = load_partitions(out_dir, Recheck(set(map(str, skipped))))
+    return store_extractions(parts, store, batch_size, progress), skipped

@@ -15,8 +15,23 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import UsageError
+from kg.registry import Registry
 
-SECTIONS = {"input", "extract", "store", "query", "view", "export"}
+#: Each section's keys and their types, as ``schemas/pipeline.schema.json`` has them: the
+#: whole file is checked against this before the build runs, so a bad ``[view]`` is found
+#: in a second, not after an hour of building.
+KEYS: dict[str, dict[str, type]] = {
+    "input": {"sources": list, "format": str, "skip_bad": bool},
+    "extract": {"batch_size": int, "aliases": list},
+    "store": {"backend": str, "db": str, "base_iri": str},
+    "query": {"name": str, "args": dict},
+    "view": {"out": str, "max_nodes": int},
+    "export": {"format": str, "out": str},
+}
+REQUIRED = {"input": ("sources",), "query": ("name",), "export": ("format", "out")}
+SECTIONS = set(KEYS)
+#: Sections written as ``[[name]]``: a list of tables.
+LISTS = {"query", "export"}
 
 
 @dataclass
@@ -35,47 +50,90 @@ class Pipeline:
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
-    if not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    # TOML's true is a Python int too; a count must not be a boolean
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        names = " or ".join(k.__name__ for k in kinds)
         raise UsageError(f"pipeline: {where} must be {names}, got {type(value).__name__}")
     return value
 
 
+def _table(value: Any, section: str, where: str) -> dict[str, Any]:
+    """``value`` checked as one ``[section]`` table: known keys of the right types."""
+    table: dict[str, Any] = _expect(value, dict, where)
+    unknown = sorted(set(table) - set(KEYS[section]))
+    if unknown:
+        raise UsageError(
+            f"pipeline: unknown key {section}.{unknown[0]}; keys are {', '.join(KEYS[section])}"
+        )
+    for key, kind in KEYS[section].items():
+        if key in table:
+            _expect(table[key], kind, f"{section}.{key}")
+        elif key in REQUIRED.get(section, ()):
+            _expect(None, kind, f"{section}.{key}")
+    return table
+
+
 def parse_pipeline(data: dict[str, Any], origin: str = "pipeline") -> Pipeline:
+    """A checked Pipeline: types first, then values (names known, counts positive)."""
     unknown = set(data) - SECTIONS
     if unknown:
         raise UsageError(
             f"{origin}: unknown section [{sorted(unknown)[0]}]; "
             f"sections are {', '.join(sorted(SECTIONS))}"
         )
-    inp = _expect(data.get("input"), dict, "[input]")
-    sources = _expect(inp.get("sources"), list, "input.sources")
-    extract = _expect(data.get("extract", {}), dict, "[extract]")
-    store = _expect(data.get("store", {}), dict, "[store]")
+    inp = _table(data.get("input"), "input", "[input]")
+    extract = _table(data.get("extract", {}), "extract", "[extract]")
+    store = _table(data.get("store", {}), "store", "[store]")
+    view = None if data.get("view") is None else _table(data["view"], "view", "[view]")
+    listed = {
+        name: [
+            _table(t, name, f"[[{name}]]") for t in _expect(data.get(name, []), list, f"[[{name}]]")
+        ]
+        for name in sorted(LISTS)
+    }
     pipe = Pipeline(
-        sources=[str(_expect(s, str, "input.sources[]")) for s in sources],
+        sources=[_expect(s, str, "input.sources[]") for s in inp["sources"]],
         format=inp.get("format"),
-        skip_bad=bool(_expect(inp.get("skip_bad", False), bool, "input.skip_bad")),
-        batch_size=_expect(extract.get("batch_size", 512), int, "extract.batch_size"),
-        aliases=[str(a) for a in _expect(extract.get("aliases", []), list, "extract.aliases")],
-        store=_expect(store.get("backend", "oxigraph"), str, "store.backend"),
-        db=_expect(store.get("db", ".kg/db"), str, "store.db"),
+        skip_bad=inp.get("skip_bad", False),
+        batch_size=extract.get("batch_size", 512),
+        aliases=[_expect(a, str, "extract.aliases[]") for a in extract.get("aliases", [])],
+        store=store.get("backend", "oxigraph"),
+        db=store.get("db", ".kg/db"),
         base_iri=store.get("base_iri"),
-        queries=[
-            _expect(q, dict, "[[query]]") for q in _expect(data.get("query", []), list, "[[query]]")
-        ],
-        view=_expect(data.get("view"), (dict, type(None)), "[view]"),
-        exports=[
-            _expect(e, dict, "[[export]]")
-            for e in _expect(data.get("export", []), list, "[[export]]")
-        ],
+        queries=listed["query"],
+        view=view,
+        exports=listed["export"],
     )
     for q in pipe.queries:
-        _expect(q.get("name"), str, "query.name")
-        _expect(q.get("args", {}), dict, "query.args")
-    for e in pipe.exports:
-        _expect(e.get("format"), str, "export.format")
-        _expect(e.get("out"), str, "export.out")
+        for name, value in q.get("args", {}).items():
+            _expect(value, (str, int, bool), f"query.args.{name}")
+    return pipe
+
+
+def check_values(pipe: Pipeline) -> Pipeline:
+    """What types cannot say: sources given, counts at least 1, every reader, store,
+    query and export format named exists, the base IRI is one."""
+    from kg.export import EXPORTERS
+    from kg.ingest import READERS
+    from kg.jobs.limits import at_least
+    from kg.query import QUERIES
+    from kg.rdf.directory import check_base_iri
+    from kg.store import STORES
+
+    if not pipe.sources:
+        raise UsageError("pipeline: input.sources names no files")
+    at_least("pipeline: extract.batch_size", pipe.batch_size)
+    if pipe.view is not None:
+        at_least("pipeline: view.max_nodes", pipe.view.get("max_nodes", 2000))
+    named: list[tuple[Registry[Any], str | None]] = [(READERS, pipe.format), (STORES, pipe.store)]
+    named += [(QUERIES, q["name"]) for q in pipe.queries]
+    named += [(EXPORTERS, e["format"]) for e in pipe.exports]
+    for registry, name in named:
+        if name is not None and name not in registry.names():
+            registry.get(name)  # the registry's own error, naming the known ones
+    if pipe.base_iri is not None:
+        check_base_iri(pipe.base_iri)
     return pipe
 
 
@@ -86,7 +144,7 @@ def load_pipeline(path: str | Path) -> Pipeline:
         raise UsageError(f"{path}: cannot read pipeline ({exc.strerror})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: invalid TOML ({exc})") from None
-    return parse_pipeline(data, str(path))
+    return check_values(parse_pipeline(data, str(path)))
 
 
 def run_pipeline(pipe: Pipeline, echo: Callable[[str], None] = print) -> None:
@@ -102,6 +160,7 @@ def run_pipeline(pipe: Pipeline, echo: Callable[[str], None] = print) -> None:
     from kg.store import open_store
     from kg.viz import view_store
 
+    check_values(pipe)  # a pipeline built in code is checked too, before the build
     resolver = Resolver.from_files(pipe.aliases)
     with open_store(pipe.store, path=Path(pipe.db), base_iri=pipe.base_iri) as store:
         report = build(
@@ -125,9 +184,9 @@ def run_pipeline(pipe: Pipeline, echo: Callable[[str], None] = print) -> None:
                 + " ".join(filter(None, (_as_option(k, v) for k, v in args.items())))
             )
             print_table(shown_ids(run_named(store, q["name"], args, resolver)), OutputFormat.table)
-        if pipe.view:
+        if pipe.view is not None:
             out = Path(pipe.view.get("out", "graph.html"))
-            result = view_store(store, out, max_nodes=int(pipe.view.get("max_nodes", 2000)))
+            result = view_store(store, out, max_nodes=pipe.view.get("max_nodes", 2000))
             echo(f"view: {out} ({result.nodes} nodes, {result.edges} edges)")
         for e in pipe.exports:
             n = export(store, e["format"], Path(e["out"]))

@@ -30,6 +30,8 @@ from kg.neo4j.mapping import READ, STATS, extraction, schema_statements, write_b
 from kg.store.base import Stats, Store, Table
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
+#: The schemes the official driver speaks; anything else (http://) fails deep inside it.
+BOLT_SCHEMES = frozenset(("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"))
 READ_CHUNK = 500
 
 
@@ -98,6 +100,11 @@ class Neo4jStore(Store):
     ) -> Neo4jStore:
         """Open from arguments, else NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE."""
         uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
+        if uri.partition("://")[0].lower() not in BOLT_SCHEMES:
+            raise UsageError(
+                f"{uri}: not a Neo4j Bolt URI; use bolt://HOST:7687 or neo4j://HOST:7687 "
+                "(http:// is the browser's port, not the driver's)"
+            )
         username = username or os.environ.get("NEO4J_USERNAME")
         password = password or os.environ.get("NEO4J_PASSWORD")
         auth = (username or "neo4j", password) if password else None

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from kg.errors import StoreError
+from pyoxigraph import NamedNode
+
+from kg.errors import StoreError, UsageError
+from kg.files import write_atomically
 from kg.rdf.vocab import DEFAULT_BASE_IRI
 
 FORMAT_VERSION = 1
@@ -26,11 +28,15 @@ LOCK = "kg.lock"
 SHARDED_KEY = "shard_papers"
 
 
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write then rename: a process killed here never leaves a truncated file."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    os.replace(tmp, path)
+def check_base_iri(base_iri: str) -> str:
+    """``base_iri`` when every IRI minted under it is one: absolute, without spaces or
+    other characters IRIs forbid. Checked before a store saves it (a bad one used to be
+    saved, and every later command on that store failed)."""
+    try:
+        NamedNode(base_iri + "paper")
+    except ValueError as exc:
+        raise UsageError(f"--base-iri {base_iri!r} is not an absolute IRI ({exc})") from None
+    return base_iri
 
 
 def read_metadata(path: Path) -> dict[str, Any] | None:
@@ -72,6 +78,12 @@ def settle(
         if not sharded and SHARDED_KEY in meta:
             raise StoreError(f"{path}: a sharded store; open it with --store sharded")
         stored = str(meta.get("base_iri", DEFAULT_BASE_IRI))
+        try:
+            check_base_iri(stored)
+        except UsageError as exc:
+            raise StoreError(
+                f"{path}: store metadata holds a bad base IRI ({exc.message})"
+            ) from None
         if base_iri and base_iri != stored:
             raise StoreError(
                 f"{path}: store was built with base IRI {stored}; cannot add data under {base_iri}"
@@ -79,7 +91,8 @@ def settle(
         return {**meta, "base_iri": stored}
     if read_only:
         raise StoreError(f"{path}: no kg store here; build one with `kg build`")
-    meta = {"format": FORMAT_VERSION, "base_iri": base_iri or DEFAULT_BASE_IRI, **layout()}
+    base_iri = check_base_iri(base_iri) if base_iri else DEFAULT_BASE_IRI
+    meta = {"format": FORMAT_VERSION, "base_iri": base_iri, **layout()}
     try:
         path.mkdir(parents=True, exist_ok=True)
         write_atomically(path / META, json.dumps(meta))

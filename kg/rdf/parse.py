@@ -19,7 +19,7 @@ from kg.errors import InputError, UsageError
 from kg.model import Entity, PaperExtraction
 from kg.rdf.mapping import RDF_TYPE, P, read_paper_graph
 from kg.rdf.results import R
-from kg.rdf.vocab import CLASS_KIND, PAPER_CLASS
+from kg.rdf.vocab import CLASS_KIND, PAPER_CLASS, check_paper_id
 from kg.store.base import Store
 
 #: The formats ``kg import`` reads, by the names ``kg export`` writes them under.
@@ -62,6 +62,8 @@ def read_extractions(path: str | Path, fmt: str | None = None) -> list[PaperExtr
             by_subject[triple.subject.value].append(Quad(*triple))
     except (SyntaxError, ValueError) as exc:
         raise InputError(f"{path}: not valid {fmt_name}: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     entities, papers = _entities(by_subject), []
     statements: dict[str, list[str]] = defaultdict(list)
     for subject, quads in by_subject.items():
@@ -80,6 +82,8 @@ def read_extractions(path: str | Path, fmt: str | None = None) -> list[PaperExtr
                 papers.append(read_paper_graph(group, entities))
             except KeyError:
                 raise InputError(f"{path}: paper <{subject}> has no dcterms:identifier") from None
+            except (ValueError, TypeError) as exc:  # kg:start "abc": a value of the wrong type
+                raise InputError(f"{path}: paper <{subject}> has a bad value ({exc})") from None
     return sorted(papers, key=lambda ex: ex.paper.id)
 
 
@@ -103,6 +107,11 @@ def import_rdf(
 ) -> int:
     """Upsert the papers in the RDF file at ``path`` into ``store``; returns how many."""
     papers = read_extractions(path, fmt)
+    for ex in papers:
+        try:
+            check_paper_id(ex.paper.id)
+        except InputError as exc:
+            raise InputError(f"{path}: {exc.message}") from None
     for i in range(0, len(papers), batch_size):
         store.upsert(papers[i : i + batch_size])
     store.flush()

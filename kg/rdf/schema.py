@@ -13,6 +13,7 @@ from typing import Any
 
 from pyoxigraph import Literal
 
+from kg.files import output_directory, write_output
 from kg.model import RELATION_FIELD, EntityKind, Relation
 from kg.rdf.ontology import (
     CLASSES,
@@ -196,13 +197,8 @@ def render_all() -> dict[str, str]:
 
 def write_schemas(out_dir: str | Path) -> list[Path]:
     """Write kg.ttl, kg.shacl.ttl and paper-record.schema.json into ``out_dir``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in render_all().items():
-        (out / name).write_text(text, encoding="utf-8")
-        written.append(out / name)
-    return written
+    out = output_directory(Path(out_dir))
+    return [write_output(out / name, text) for name, text in render_all().items()]
 
 
 def stale_schemas(schema_dir: str | Path) -> list[str]:

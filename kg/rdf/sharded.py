@@ -31,11 +31,12 @@ import numpy as np
 from pyoxigraph import Quad
 
 from kg.errors import StoreError, UsageError
+from kg.files import write_atomically
 from kg.keyindex import MISSING, Hashes, KeyIndex, key_hashes
 from kg.model import EntityKind, PaperExtraction
 from kg.rdf import directory, merge
 from kg.rdf.answers import ready_answer
-from kg.rdf.directory import SHARDED_KEY, write_atomically
+from kg.rdf.directory import SHARDED_KEY
 from kg.rdf.pages import PAGE, PaperList
 from kg.rdf.pairs import Pairing
 from kg.rdf.pairs import ranked as ranked_pairs

@@ -17,7 +17,7 @@ from pyoxigraph import (
     Variable,
 )
 
-from kg.errors import QueryError, UsageError
+from kg.errors import QueryError, StoreError, UsageError
 from kg.rdf.vocab import PREFIXES, XSD
 from kg.store.base import Table
 
@@ -72,10 +72,16 @@ def run_sparql(store: Store, text: str, params: dict[str, Any] | None = None) ->
             # pyoxigraph substitutes only projected variables: bind them as inline data
             bound = with_values(text, subs)
             result = store.query(bound, prefixes=PREFIXES, use_default_graph_as_union=True)
+        return _table(result)  # solutions are computed as they are read
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     except (RuntimeError, ValueError) as exc:
         raise QueryError(f"SPARQL query rejected: {exc}") from None
+    except OSError as exc:  # a SERVICE endpoint that cannot be reached, a failing disk
+        raise StoreError(f"SPARQL query could not run: {exc}") from None
+
+
+def _table(result: Any) -> Table:
     if isinstance(result, QueryBoolean):
         return Table(["result"], [(bool(result),)])
     if isinstance(result, QuerySolutions):
@@ -93,6 +99,12 @@ _SKIPPED = re.compile(
     r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*"""
     r"""|[?$]?[A-Za-z_][\w-]*:?[\w.-]*|[{}]""",
 )
+
+
+def words(text: str) -> list[str]:
+    """The query's tokens, each string, IRI and comment one token: keywords are the bare
+    words among them."""
+    return _SKIPPED.findall(text)
 
 
 def with_values(text: str, bindings: dict[Variable, Term]) -> str:

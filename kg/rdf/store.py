@@ -44,6 +44,7 @@ from kg.rdf.vocab import (
     DEFAULT_BASE_IRI,
     KIND_CLASS,
     PROPERTY_RELATION,
+    check_paper_id,
     entities_graph_iri,
     graph_iri,
     index_graph_iri,
@@ -89,7 +90,7 @@ class OxigraphStore(KgStore):
         # evidence as one record per paper on disk, reified in memory (kg.rdf.mapping)
         self.compact_evidence = self.path is not None
         if self.path is None:
-            self.base = base_iri or DEFAULT_BASE_IRI
+            self.base = directory.check_base_iri(base_iri) if base_iri else DEFAULT_BASE_IRI
             self._store = Store()
         else:
             meta = directory.settle(self.path, base_iri, read_only)
@@ -146,6 +147,8 @@ class OxigraphStore(KgStore):
         it: a paper cut off by a crash has no hash, so the next build extracts it again and
         replaces its partial graph.
         """
+        for ex in batch:
+            check_paper_id(ex.paper.id)  # before anything is written
         if self._recount_due:
             self.index.recount()
         try:

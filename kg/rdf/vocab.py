@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from kg.errors import InputError
 from kg.model import EntityKind, Evidence, Relation, Result, result_id, short_hash
 
 KG = "https://w3id.org/kg-ml/ns#"
@@ -168,6 +169,17 @@ def entities_graph_iri(base: str) -> str:
 def index_graph_iri(base: str) -> str:
     """The embedded store's running counts (``kg.rdf.tally``); not part of exports."""
     return f"{base}graph/index"
+
+
+def check_paper_id(paper_id: str) -> str:
+    """``paper_id`` unless its graph would be one of the store's own (a paper called
+    ``entities`` used to overwrite every entity): InputError, before anything is written."""
+    if graph_iri("", paper_id) in (entities_graph_iri(""), index_graph_iri("")):
+        raise InputError(
+            f"paper id {paper_id!r} is reserved for the store's own graphs; give the paper "
+            "another id"
+        )
+    return paper_id
 
 
 def evidence_iri(base: str, paper_id: str, relation: Relation, key: str, evidence: Evidence) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
+from kg.files import write_output
 from kg.graph.networkx import PAPER, Cut, top_k
 from kg.model import EntityKind, Relation
 from kg.query.papers import short as cut
@@ -348,7 +349,7 @@ def render(
 ) -> ViewResult:
     """Render ``graph`` (cut to ``max_nodes``, ``keep`` nodes first) to one HTML page.
 
-    Writes only ``out_path`` (parents created) when given; nothing else touches disk.
+    Writes only ``out_path`` (its folder must exist) when given; nothing else touches disk.
     """
     cut = top_k(graph, max_nodes, keep=keep)
     shown = cut.graph.number_of_nodes()
@@ -370,11 +371,7 @@ def write_view(
         dropped_edges=cut.dropped_edges,
         overview=overview,
     )
-    path = None
-    if out_path is not None:
-        path = Path(out_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    path = None if out_path is None else write_output(Path(out_path), text)
     return ViewResult(
         text,
         path,

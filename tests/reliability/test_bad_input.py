@@ -132,12 +132,18 @@ def blank(tmp: Path) -> Path:
 
 
 def huge_abstract(tmp: Path) -> Path:
-    """A single 50 MB abstract, far over the default --max-abstract-chars."""
+    """A single 50 MB abstract, far over the default --max-record-bytes: never decoded."""
     p = tmp / "huge.jsonl"
     abstract = "We evaluate on ImageNet. " * (50_000_000 // 25)
     write_jsonl(p, [{"title": "Huge", "abstract": abstract}])
     assert p.stat().st_size >= 50_000_000
     return p
+
+
+def long_abstract(tmp: Path) -> Path:
+    """A 1 MB abstract: under the record cap, over the default --max-abstract-chars."""
+    abstract = "We evaluate on ImageNet. " * (1_000_000 // 25)
+    return write_jsonl(tmp / "long.jsonl", [{"title": "Long", "abstract": abstract}])
 
 
 def zero_papers(tmp: Path) -> Path:
@@ -166,7 +172,8 @@ CASES: dict[str, tuple[Maker, list[str], list[str]]] = {
     "lone surrogate escape": (lone_surrogate, [], ["surrogate.jsonl:2:", "not valid Unicode"]),
     "empty file": (empty, [], ["{path}: file is empty"]),
     "blank lines only": (blank, [], ["{path}: file is empty"]),
-    "50 MB abstract": (huge_abstract, [], ["huge.jsonl:1:", "100,000", "--max-abstract-chars"]),
+    "50 MB abstract": (huge_abstract, [], ["huge.jsonl:1:", "16,777,216", "--max-record-bytes"]),
+    "1 MB abstract": (long_abstract, [], ["long.jsonl:1:", "100,000", "--max-abstract-chars"]),
     "1M-character title": (huge_title, [], ["longtitle.jsonl:1:", "1,000,000", "2,000"]),
     "zero papers (all skipped)": (
         zero_papers, ["--skip-bad"], ["no papers found in {path}", "2 bad record(s) skipped"]

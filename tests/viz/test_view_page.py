@@ -31,6 +31,7 @@ def data_of(page: str) -> dict:
 def test_writes_only_the_page_and_fetches_nothing(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out" / "view.html"
+    out.parent.mkdir()  # kg never creates a file's folder (kg.files)
     result = render(to_networkx(SMALL_GRAPH), out, title="small")
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
         "out",
