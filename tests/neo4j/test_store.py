@@ -7,7 +7,9 @@ import itertools
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,7 +31,7 @@ from kg.neo4j.mapping import schema_statements, schema_text
 from kg.neo4j.store import Neo4jStore
 from kg.query import QUERIES, run_named
 from kg.rdf.store import OxigraphStore
-from kg.store.base import Table
+from kg.store.base import Store, Table
 from tests.neo4j_fixture import start_test_server
 
 pytestmark = pytest.mark.neo4j
@@ -52,7 +54,7 @@ def _plain(ex: PaperExtraction) -> tuple[object, ...]:
 def _edge_duplicates(store: Neo4jStore) -> int:
     table = store.query("MATCH (p:Paper)-[r]->(e) WITH p, type(r) AS t, e, count(*) AS c "
                         "WHERE c > 1 RETURN count(*) AS n", {})
-    return table.rows[0][0]
+    return int(table.rows[0][0])
 
 
 def _param_values(extractions: list[PaperExtraction], kind: EntityKind) -> list[str]:
@@ -60,6 +62,28 @@ def _param_values(extractions: list[PaperExtraction], kind: EntityKind) -> list[
     named = [e for ex in extractions for e in ex.entity_surfaces()]  # results' too
     counts = Counter(e.name for e in named if e.kind is kind)
     return [name for name, _ in counts.most_common(12)] + ["no such thing at all"]
+
+
+def query_grid(extractions: list[PaperExtraction]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every named query with every combination of the arguments the parity tests try."""
+    values: dict[str, list[Any]] = {
+        "dataset": _param_values(extractions, EntityKind.DATASET),
+        "method": _param_values(extractions, EntityKind.METHOD),
+        "task": _param_values(extractions, EntityKind.TASK),
+        "metric": ["", *_param_values(extractions, EntityKind.METRIC)[:2]],
+        "with_code": [False, True], "include_variants": [False, True], "limit": [0, 20, 3]}
+    for name in QUERIES.names():
+        grid = [[(p.name, v) for v in values[p.name]] for p in QUERIES.get(name).params]
+        for combo in itertools.product(*grid):
+            yield name, dict(combo)
+
+
+def answer(store: Store, name: str, args: dict[str, Any]) -> Table:
+    """The store's answer, or the error's words (a name neither graph holds)."""
+    try:
+        return run_named(store, name, args)
+    except UsageError as error:
+        return Table(["error"], [(str(error),)])
 
 
 def test_docker_compose_runs_the_neo4j_of_ci_and_has_no_default_password() -> None:
@@ -94,27 +118,12 @@ def test_named_queries_answer_as_on_oxigraph(neo4j_store: Neo4jStore,
                                              seed_extractions: list[PaperExtraction],
                                              seed_store: OxigraphStore) -> None:
     neo4j_store.upsert(seed_extractions)
-    values: dict[str, list[object]] = {
-        "dataset": _param_values(seed_extractions, EntityKind.DATASET),
-        "method": _param_values(seed_extractions, EntityKind.METHOD),
-        "task": _param_values(seed_extractions, EntityKind.TASK),
-        "metric": ["", *_param_values(seed_extractions, EntityKind.METRIC)[:2]],
-        "with_code": [False, True], "include_variants": [False, True], "limit": [0, 20, 3]}
     nonempty = 0
-    for name in QUERIES.names():
-        grid = [[(p.name, v) for v in values[p.name]] for p in QUERIES.get(name).params]
-        for combo in itertools.product(*grid):
-            args = dict(combo)
-            answers = []
-            for store in (neo4j_store, seed_store):
-                try:
-                    answers.append(run_named(store, name, args))
-                except UsageError as error:  # a name neither graph holds: the same words
-                    answers.append(Table(["error"], [(str(error),)]))
-            on_neo4j, on_oxigraph = answers
-            assert on_neo4j.columns == on_oxigraph.columns, (name, args)
-            assert on_neo4j.rows == on_oxigraph.rows, (name, args)
-            nonempty += bool(on_neo4j.rows)
+    for name, args in query_grid(seed_extractions):
+        on_neo4j, on_oxigraph = (answer(s, name, args) for s in (neo4j_store, seed_store))
+        assert on_neo4j.columns == on_oxigraph.columns, (name, args)
+        assert on_neo4j.rows == on_oxigraph.rows, (name, args)
+        nonempty += bool(on_neo4j.rows)
     assert nonempty >= 10
 
 
