@@ -25,8 +25,9 @@ SMALL: dict[str, list[str]] = {
     "neo4j_load": ["--papers", "2000"],
     "turtle_export": ["--papers", "2000"],
     "view_stabilise": ["--nodes", "500", "--timeout", "120"],
+    "reliability": ["--records", "100", "--per-file", "100"],
 }
-NOT_BENCHMARKS = {"run_all", "generate_corpus"}
+NOT_BENCHMARKS = {"run_all", "generate_corpus", "reliability_cases", "reliability_fuzz"}
 
 
 def scripts(only: set[str] | None = None) -> list[Path]:

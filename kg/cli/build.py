@@ -209,7 +209,10 @@ def evaluate(
     from kg.extract.evaluate import evaluate as score
     from kg.extract.evaluate import format_report, load_jsonl
 
-    report = score(load_jsonl(gold), load_jsonl(pred))
+    gold_records = load_jsonl(gold)
+    if not gold_records:
+        raise InputError(f"{gold}: holds no gold records; there is nothing to score")
+    report = score(gold_records, load_jsonl(pred))
     print(format_report(report, errors=errors, only=field or ()))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.ingest.jsonstream import loads
 from kg.model import Paper, paper_id, title_key
 
 ENTITY_FIELDS = [
@@ -272,7 +273,7 @@ def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
             for n, line in enumerate(f, 1):
                 if not line.strip():
                     continue
-                record = json.loads(line)
+                record = loads(line)  # deep nesting, huge numbers: a JSONDecodeError
                 if not isinstance(record, dict):
                     raise InputError(f"{path}:{n}: a record must be a JSON object")
                 records.append(record)

@@ -23,6 +23,18 @@ ARXIV = "{http://arxiv.org/schemas/atom}"
 Events = Iterator[tuple[int, str, ET.Element]]  # (line fed last, event, element)
 
 
+class _Cut(Exception):
+    """A line over the record cap: XML cannot go on without it, so the file ends there."""
+
+    def __init__(self, error: InputError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _cut(error: InputError) -> None:
+    raise _Cut(error)
+
+
 def _text(entry: ET.Element, tag: str) -> str:
     node = entry.find(tag)
     return "".join(node.itertext()) if node is not None else ""
@@ -50,7 +62,7 @@ def _events(path: Path) -> Events:
     """Parse events of the whole file; a parse error is raised after the events before it."""
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
     lineno = 0
-    for lineno, line in iter_lines(path):
+    for lineno, line in iter_lines(path, _cut):
         parser.feed(line + "\n")
         yield from _drain(parser, lineno)
     parser.close()
@@ -90,6 +102,8 @@ class ArxivAtomReader:
                     except BadRecord as exc:
                         on_bad(InputError(f"{path}:{entry_line}: {exc}"))
                     root.clear()  # drop finished entries: memory stays flat
+        except _Cut as cut:  # a bad record under --skip-bad, as a parse error is
+            on_bad(InputError(f"{cut.error.message}; rest of the file skipped"))
         except ET.ParseError as exc:
             line = exc.position[0] if exc.position else 0
             on_bad(InputError(f"{path}:{line}: malformed XML ({exc}); rest of the file skipped"))

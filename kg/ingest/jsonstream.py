@@ -34,6 +34,11 @@ _LOOKAHEAD = 3  # "1e+" at the end of the buffer decodes as 1 but may go on as 1
 _IN_STRING = re.compile(r'["\\]')
 _STRUCTURE = re.compile(r'["\[\]{},]')
 _SCALAR_END = re.compile(r"[,\]}\s]")
+_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+#: Deepest nesting read: deeper is malformed, whatever the stack depth a pass decodes at (a
+#: RecursionError near the interpreter's limit made the check and write passes disagree).
+MAX_DEPTH = 512
+TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"  # one message: the passes compare them
 _PASSED = object()  # what ``value`` gives for a record over the cap, reported already
 _JSON_TYPES = {
     dict: "object",
@@ -58,11 +63,27 @@ def loads(text: str) -> Any:
     """``json.loads`` whose deep nesting and 4,300+ digit numbers are JSONDecodeErrors,
     not a RecursionError or ValueError that would stop a whole build."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError:
         raise
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise json.JSONDecodeError(TOO_DEEP, text, 0) from None
+    except ValueError as exc:
         raise json.JSONDecodeError(str(exc).split(":")[0], text, 0) from None
+    check_depth(text, 0, len(text))
+    return value
+
+
+def check_depth(text: str, start: int, end: int) -> None:
+    """JSONDecodeError when ``text[start:end]`` nests deeper than ``MAX_DEPTH`` (scanned
+    only when it holds that many brackets at all)."""
+    if text.count("[", start, end) + text.count("{", start, end) <= MAX_DEPTH:
+        return
+    depth = 0
+    for m in _BRACKET.finditer(text, start, end):
+        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(m.group(), 0)
+        if depth > MAX_DEPTH:
+            raise json.JSONDecodeError(TOO_DEEP, text, start)
 
 
 class _Text:
@@ -152,10 +173,13 @@ class _Text:
                 if cut and self.more():
                     continue
                 raise
-            except (ValueError, RecursionError) as exc:  # 4300+ digit numbers, deep nesting
+            except RecursionError:
+                raise json.JSONDecodeError(TOO_DEEP, self.buf, self.pos) from None
+            except ValueError as exc:  # 4300+ digit numbers
                 raise json.JSONDecodeError(str(exc).split(":")[0], self.buf, self.pos) from None
             if len(self.buf) - end < _LOOKAHEAD and self.more():
                 continue  # a number may go on in the next chunk
+            check_depth(self.buf, self.pos, end)
             start, self.pos = self.pos, end
             if end - start > cap:
                 raise RecordTooLarge(passed=True)

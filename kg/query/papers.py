@@ -77,8 +77,9 @@ def find_paper(papers: Iterable[PaperRow], paper: str) -> str:
     """The id of the one paper ``paper`` names among ``papers``.
 
     Ids first (full, as a table shows it, or an arXiv id or DOI), then titles: an exact
-    title (case-insensitive) wins over longer titles it starts; a prefix of several
-    titles is an error naming some of them.
+    title (case-insensitive) wins over longer titles it starts, and among papers of that
+    one title the one with an arXiv id or DOI wins over a title-hash id; a prefix of
+    several titles is an error naming some of them with their ids.
     """
     rows = list(papers)
     keys = paper_keys(paper)
@@ -96,15 +97,18 @@ def find_paper(papers: Iterable[PaperRow], paper: str) -> str:
     wanted = one_line(paper).casefold()
     if wanted:
         titled = [(pid, one_line(title)) for pid, title, _ in rows]
-        exact = [pid for pid, title in titled if title.casefold() == wanted]
         starting = sorted(
             ((title, pid) for pid, title in titled if title.casefold().startswith(wanted)),
             key=lambda pair: (pair[0].casefold(), pair[1]),
         )
-        if len(exact) == 1 or len(starting) == 1:
-            return exact[0] if len(exact) == 1 else starting[0][1]
-        if exact or starting:
-            names = [short(title, 60) for title, _ in starting[:CANDIDATES]]
+        exact = [pid for title, pid in starting if title.casefold() == wanted]
+        one_title = len({title.casefold() for title, _ in starting}) == 1
+        if found := _one_paper(exact or ([pid for _, pid in starting] if one_title else [])):
+            return found
+        if starting:
+            names = [
+                f"{short(title, 60)} ({short_id(pid)})" for title, pid in starting[:CANDIDATES]
+            ]
             more = "; …" if len(starting) > CANDIDATES else ""
             raise UsageError(
                 f"{paper!r} starts {len(starting)} paper titles: {'; '.join(names)}{more}; "
@@ -114,6 +118,16 @@ def find_paper(papers: Iterable[PaperRow], paper: str) -> str:
         f"no paper {paper!r} in the store; give its id (as in `kg query` output), "
         "arXiv id, or the start of its title"
     )
+
+
+def _one_paper(ids: list[str]) -> str | None:
+    """The one paper among papers of one title: the only one, or the only one with an arXiv
+    id or DOI (the same paper stored once under its title hash and once under its arXiv
+    id, by builds from two sources); None while that leaves several."""
+    if len(ids) == 1:
+        return ids[0]
+    named = [pid for pid in ids if not pid.startswith("title:")]
+    return named[0] if len(named) == 1 else None
 
 
 def find_stored_paper(store: Store, paper: str) -> str:

@@ -70,7 +70,10 @@ def settle(
 ) -> dict[str, Any]:
     """The store's metadata: read from ``kg.json``, checked against the layout asked for
     (sharded or not) and ``base_iri``; or, for a writer of a new store, written there
-    with the entries ``layout`` gives (asked only then)."""
+    with the entries ``layout`` gives (asked only then). A bad ``base_iri`` is a usage
+    error whatever the store holds."""
+    if base_iri:
+        check_base_iri(base_iri)
     meta = read_metadata(path)
     if meta is not None:
         if sharded and SHARDED_KEY not in meta:
@@ -91,8 +94,7 @@ def settle(
         return {**meta, "base_iri": stored}
     if read_only:
         raise StoreError(f"{path}: no kg store here; build one with `kg build`")
-    base_iri = check_base_iri(base_iri) if base_iri else DEFAULT_BASE_IRI
-    meta = {"format": FORMAT_VERSION, "base_iri": base_iri, **layout()}
+    meta = {"format": FORMAT_VERSION, "base_iri": base_iri or DEFAULT_BASE_IRI, **layout()}
     try:
         path.mkdir(parents=True, exist_ok=True)
         write_atomically(path / META, json.dumps(meta))

@@ -76,8 +76,24 @@ def test_truncated_array_and_pathological_values_are_reported(tmp_path: Path) ->
     src.write_text('{"a": ' + "[" * 100_000 + '\n{"n": ' + "9" * 5000 + '}\n{"ok": 1}\n')
     got, errors = records(src)
     assert got == [("3", {"ok": 1})]
-    assert errors[0].startswith("1: malformed JSON (maximum recursion depth exceeded")
+    assert errors[0].startswith("1: malformed JSON (nested deeper than 512 levels")
     assert errors[1].startswith("2: malformed JSON (Exceeds the limit (4300 digits)")
+
+
+def test_nesting_past_the_depth_limit_is_one_error_at_any_stack_depth(tmp_path: Path) -> None:
+    """Found by benchmarks/reliability.py: nesting near the interpreter's recursion limit
+    failed in one build pass and not the other, or with another message, so a --skip-bad
+    build stopped with "this record changed after the input was checked"."""
+    src = tmp_path / "deep.json"
+    src.write_text("".join(f'{{"a": {"[" * d}1{"]" * d}}}\n' for d in (510, 512, 973)) + "\n")
+
+    def nested(frames: int) -> tuple[list[tuple[str, object]], list[str]]:
+        return records(src) if frames == 0 else nested(frames - 1)
+
+    for frames in (0, 100, 300):
+        got, errors = nested(frames)
+        assert [where for where, _ in got] == ["1"]
+        assert errors == [f"{n}: malformed JSON (nested deeper than 512 levels at column 1)" for n in (2, 3)]
 
 
 def test_wrapper_items_are_yielded_and_other_objects_kept_whole(tmp_path: Path) -> None:

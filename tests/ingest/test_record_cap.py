@@ -131,6 +131,27 @@ def test_a_long_daily_papers_line_is_a_bad_record(seed_papers: list[Paper], tmp_
     assert any("daily.txt:3: record is over" in e.message for e in skipped.errors)
 
 
+def test_a_long_atom_line_ends_the_feed_as_a_bad_record(tmp_path: Path) -> None:
+    """Found by benchmarks/reliability.py: it stopped a --skip-bad build (exit 2)."""
+    entry = "<entry><id>http://arxiv.org/abs/2301.0000{n}v1</id><title>T{n}</title><summary>{s}</summary></entry>"
+    src = tmp_path / "feed.xml"
+    src.write_text(
+        '<feed xmlns="http://www.w3.org/2005/Atom">arxiv\n'
+        + entry.format(n=1, s="An abstract.") + "\n" + entry.format(n=2, s="x" * 2 * CAP)
+        + "\n" + entry.format(n=3, s="Another.") + "\n</feed>\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    skipped = SkipCounter()
+    got = list(iter_papers([src], "arxiv-atom", skipped, max_record_bytes=CAP))
+    assert [p.title for p in got] == ["T1"]
+    assert [e.message for e in skipped.errors] == [
+        f"{src}:3: record is over {CAP:,} bytes (--max-record-bytes); passed over unread; "
+        "rest of the file skipped"
+    ]
+    with pytest.raises(InputError, match="feed.xml:3: record is over"):
+        list(iter_papers([src], "arxiv-atom", max_record_bytes=CAP))
+
+
 def test_a_huge_record_under_the_default_cap_costs_seconds_not_minutes(
     seed_papers: list[Paper], tmp_path: Path
 ) -> None:

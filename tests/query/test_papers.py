@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import UsageError
-from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtraction, Relation
+from kg.model import (
+    Entity,
+    EntityKind,
+    Evidence,
+    Mention,
+    Paper,
+    PaperExtraction,
+    Relation,
+    paper_id,
+)
 from kg.query.papers import find_paper, find_stored_paper, short_id, shown_ids
 from kg.query.why import explain
 from kg.store import open_store
@@ -55,3 +64,20 @@ def test_kg_why_finds_a_paper_with_an_arxiv_id_by_its_title_or_shown_id() -> Non
         for name in ("Deep Nets", "deep", "2401.00001", short_id(paper.id)):
             assert find_stored_paper(store, name) == paper.id
             assert "USES 'ResNet'" in next(explain(store, name, "ResNet"))
+
+
+def test_kg_why_by_exact_title_finds_a_paper_also_stored_under_its_title_hash() -> None:
+    """Built once from a source without ids and once with its arXiv id, one paper is two
+    nodes of one title (issue 26, item 8): its exact title names the arXiv one."""
+    resnet = Entity(EntityKind.METHOD, "resnet", "ResNet")
+    mention = Mention(Relation.USES, resnet, "ResNet", Evidence(7, 13, 0, 14, "test"))
+    by_title = Paper(id=paper_id(title="Deep Nets"), title="Deep Nets", abstract="We use ResNet.")
+    by_arxiv = Paper(id="arxiv:2401.00001", title="Deep Nets", abstract="We use ResNet.",
+                     arxiv_id="2401.00001")
+    with open_store("memory") as store:
+        store.upsert([PaperExtraction(by_title, [mention]), PaperExtraction(by_arxiv, [mention])])
+        for name in ("Deep Nets", "deep nets", "Deep"):
+            assert find_stored_paper(store, name) == by_arxiv.id
+    rows = [("arxiv:1", "Intro", "1"), ("arxiv:2", "Intro", "2")]
+    with pytest.raises(UsageError, match=r"starts 2 paper titles: Intro \(1\); Intro \(2\)"):
+        find_paper(rows, "Intro")
