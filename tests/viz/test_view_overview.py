@@ -86,7 +86,8 @@ def test_find_paper_errors_are_one_line() -> None:
     assert "'flow' starts 3 paper titles" in text and "\n" not in text
     assert all(t[:40] in text for t in TITLES[:3]) and "Beta" not in text
     many = to_networkx(papers(*(f"Flow {i}" for i in range(8))))
-    with pytest.raises(UsageError, match=r"starts 8 paper titles: Flow 0; .*Flow 4; …;") as cut:
+    shown = r"starts 8 paper titles: Flow 0 \(title:[0-9a-f]{8}\); .*Flow 4 \(title:\w+\); …;"
+    with pytest.raises(UsageError, match=shown) as cut:  # each with the id that picks it
         find_paper(many, "Flow")
     assert "Flow 5" not in str(cut.value)
     for nothing in ("Gamma", "", "2301.00001"):
