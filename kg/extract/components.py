@@ -20,10 +20,10 @@ from kg.extract import cues, lexicon, roles
 from kg.extract.abbreviations import Abbreviation, find_abbreviations
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.names import find_names
-from kg.extract.results import RawResult, find_results
+from kg.extract.results import find_results
 from kg.extract.sentences import sentence_of, split_sentences
 from kg.extract.urls import find_urls
-from kg.model import Evidence, Mention, Relation
+from kg.model import Evidence, Mention, Relation, Result
 from kg.resolve import Resolver
 
 
@@ -64,7 +64,7 @@ class Reading:
     abbreviations: dict[str, Abbreviation] = field(default_factory=dict)
     mentions: list[RawMention] = field(default_factory=list)
     releases_code: bool = False
-    results: list[RawResult] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
 
 
 READING = "kg"  # the key of ``doc.user_data`` that holds the Reading

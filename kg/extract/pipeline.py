@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from importlib.metadata import version
 from importlib.resources import files
@@ -20,10 +20,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract import components
-from kg.extract.results import RawResult
 from kg.model import (
     RESULT_KINDS,
-    Evidence,
     Mention,
     Paper,
     PaperExtraction,
@@ -146,20 +144,13 @@ class Extractor:
             results=list(dict.fromkeys(self.resolved_result(r) for r in state.results)),
         )
 
-    def resolved_result(self, raw: RawResult) -> Result:
+    def resolved_result(self, result: Result) -> Result:
         """The result with its parts resolved to the entities stores link it to."""
-        parts = zip(RESULT_KINDS, (raw.method, raw.dataset, raw.metric), strict=True)
-        return Result(
-            raw.value,
-            raw.kind,
-            raw.number,
-            raw.unit,
-            raw.method,
-            raw.dataset,
-            raw.metric,
-            Evidence(raw.start, raw.end, raw.sent_start, raw.sent_end, raw.extractor),
-            *(self.resolver.result_entity(kind, name) if name else None for kind, name in parts),
+        parts = zip(RESULT_KINDS, (result.method, result.dataset, result.metric), strict=True)
+        method, dataset, metric = (
+            self.resolver.result_entity(kind, name) if name else None for kind, name in parts
         )
+        return replace(result, method_entity=method, dataset_entity=dataset, metric_entity=metric)
 
     def resolver_mention(self, raw: components.RawMention) -> Mention:
         return raw.to_mention(self.resolver)

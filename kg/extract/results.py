@@ -25,7 +25,7 @@ from kg.extract.results_features import (
 from kg.extract.results_model import ResultModel, shipped
 from kg.extract.results_parse import Value, find_values, group_values, parse_value
 from kg.extract.results_parts import Place, dataset_choices, method_choices, metric_choices
-from kg.model import ResultKind
+from kg.model import Evidence, Result, ResultKind
 from kg.resolve.metrics import metrics_in
 
 if TYPE_CHECKING:
@@ -33,23 +33,6 @@ if TYPE_CHECKING:
 
 #: The tag of every result's evidence: the rules' version and the shipped weights' name.
 EXTRACTOR = f"kg.result.v2+{shipped().name}"
-
-
-class RawResult(NamedTuple):
-    """A result as the finder sees it: parts as written, offsets into the abstract."""
-
-    value: str
-    kind: ResultKind
-    number: float | None
-    unit: str
-    method: str | None
-    dataset: str | None
-    metric: str | None
-    start: int
-    end: int
-    sent_start: int
-    sent_end: int
-    extractor: str
 
 
 class Number(NamedTuple):
@@ -120,12 +103,12 @@ class OptionReader:
         )
 
 
-def find_results(reading: Reading, model: ResultModel | None = None) -> list[RawResult]:
+def find_results(reading: Reading, model: ResultModel | None = None) -> list[Result]:
     """Every result the abstract states, in text order, decided by ``model`` (default: the
-    shipped weights)."""
+    shipped weights); the extractor resolves their parts to entities."""
     model = model or shipped()
     tag = EXTRACTOR if model is shipped() else f"kg.result.v2+{model.name}"
-    out: list[RawResult] = []
+    out: list[Result] = []
     reader = OptionReader(reading)
     for n in numbers(reading):
         if not model.says("accept", n.feats):
@@ -138,7 +121,6 @@ def find_results(reading: Reading, model: ResultModel | None = None) -> list[Raw
             model.choose("dataset", o.dataset),
             model.choose("metric", o.metric),
         )
-        out.append(
-            RawResult(v.text, kind, *parse_value(v.text), *parts, v.start, v.end, *n.sent, tag)
-        )
+        evidence = Evidence(v.start, v.end, *n.sent, tag)
+        out.append(Result(v.text, kind, *parse_value(v.text), *parts, evidence))
     return out

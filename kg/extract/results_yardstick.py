@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kg.extract.evaluate import same_part
-from kg.extract.results import OptionReader, RawResult, find_results, numbers
+from kg.extract.results import OptionReader, find_results, numbers
 from kg.extract.results_model import ResultModel
 from kg.extract.results_parse import parse_value
 from kg.model import Paper
@@ -79,7 +79,7 @@ def yardstick(records: Sequence[dict[str, Any]], model: ResultModel) -> dict[str
         results = find_results(reading, model)
         c["predicted"] += len(results)
         offered = _offered(reading)
-        free: list[RawResult] = list(results)
+        free = list(results)
         for g, score in _grounded(rec):
             c["scores_in_text"] += 1
             same = [r for r in free if r.number is not None and _same_number(r.number, score)]
@@ -94,7 +94,7 @@ def yardstick(records: Sequence[dict[str, Any]], model: ResultModel) -> dict[str
             c["met_loose"] += loosely_same(g.get("metric"), r.metric)
             cm = canonical_metric(str(g.get("metric", "")))
             c["met_canon"] += cm is not None and cm == canonical_metric(r.metric or "")
-            ds_opts, met_opts = offered.get(r.start, ([], []))
+            ds_opts, met_opts = offered.get(r.evidence.start, ([], []))
             c["ds_offered"] += any(loosely_same(g.get("dataset"), o) for o in ds_opts if o)
             c["met_offered"] += any(
                 loosely_same(g.get("metric"), o)
