@@ -267,6 +267,12 @@ class Result:
         return cls(*parts, Evidence(*spans), *entities)
 
 
+def result_order(r: Result) -> tuple[int, int, str, str, str, str]:
+    """The order stores read a paper's results back in: total, so every store agrees."""
+    named = (r.method or "", r.dataset or "", r.metric or "")
+    return (r.evidence.start, r.evidence.end, r.value, *named)
+
+
 def result_id(paper_id: str, result: Result) -> str:
     """A result's stable id: its paper, its value at its span, and what it is about."""
     parts = (paper_id, result.value, *result.evidence.as_tuple(), result.method, result.dataset)

@@ -31,6 +31,7 @@ from kg.model import (
     Relation,
     paper_from_record,
     paper_record,
+    result_order,
     stored_order,
 )
 from kg.neo4j.results import (
@@ -186,7 +187,5 @@ def extraction(
         mentions=mentions,
         releases_code=bool(paper.get("releases_code_stated")),
         content_hash=paper.get("content_hash") or "",
-        results=sorted(
-            map(read_result, results), key=lambda r: (r.evidence.start, r.evidence.end, r.value)
-        ),
+        results=sorted(map(read_result, results), key=result_order),
     )

@@ -23,7 +23,7 @@ from kg.rdf.lookups import (
     RANKING_NODE,
     IndexLookups,
 )
-from kg.rdf.mapping import PAPER_NODE, RDF_JSON, RDF_TYPE, P, int_literal
+from kg.rdf.mapping import PAPER_NODE
 from kg.rdf.pages import (
     LISTS,
     ListKey,
@@ -36,6 +36,7 @@ from kg.rdf.pages import (
 from kg.rdf.pairs import PAIR_PROPERTIES, PairChanges, PairKey
 from kg.rdf.pairs import Counts as PairCounts
 from kg.rdf.tally import COUNT, PAPER_COUNT, Ranking, Tally
+from kg.rdf.terms import RDF_JSON, RDF_TYPE, P, int_literal
 from kg.rdf.vocab import PAPER_CLASS, RELATION_PROPERTY
 
 # Pages a writer keeps decoded; the rest are read again when a batch touches them.

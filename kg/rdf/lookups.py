@@ -16,11 +16,11 @@ from pyoxigraph import Literal, NamedNode, Quad, Store
 from kg.errors import StoreError, UsageError
 from kg.model import EntityKind
 from kg.rdf import pairs as pair_counts
-from kg.rdf.mapping import P, entity_node, int_literal
 from kg.rdf.pages import PAGE, ListKey, Page, PaperList
 from kg.rdf.pairs import Counts as PairCounts
 from kg.rdf.pairs import Pairing, PairKey
 from kg.rdf.tally import COUNT, PAPER_COUNT, RANKED, RANKING, Key, Ranking
+from kg.rdf.terms import P, entity_node, int_literal
 from kg.rdf.vocab import KG, KIND_CLASS, PAPER_CLASS, RELATION_PROPERTY
 from kg.store.base import PageRow, RankedRow, Stats
 

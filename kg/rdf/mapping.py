@@ -20,7 +20,6 @@ import json
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
-from urllib.parse import unquote
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -36,63 +35,31 @@ from kg.model import (
     stored_order,
 )
 from kg.rdf.results import read_results, result_nodes, result_quads
+from kg.rdf.terms import (
+    RDF_JSON,
+    RDF_TYPE,
+    XSD_BOOL,
+    P,
+    entity_node,
+    extractor_name,
+    extractor_node,
+    int_literal,
+)
 from kg.rdf.vocab import (
-    DCTERMS,
     EVIDENCE_CLASS,
     KG,
     KIND_CLASS,
-    OWL,
     PAPER_CLASS,
     PAPER_FIELD_PROPERTY,
-    PROV,
-    RDF,
     RELATION_PROPERTY,
-    SKOS,
-    XSD,
     arxiv_iri,
     doi_iri,
-    entity_iri,
     evidence_iri,
-    extractor_iri,
     graph_iri,
     paper_iri,
 )
 
-RDF_TYPE = NamedNode(RDF + "type")
-XSD_INT = NamedNode(XSD + "integer")
-XSD_DATE = NamedNode(XSD + "date")
-XSD_BOOL = NamedNode(XSD + "boolean")
-RDF_JSON = NamedNode(RDF + "JSON")
 EVIDENCE_RECORD = NamedNode(KG + "evidenceRecord")
-P = {
-    name: NamedNode(iri)
-    for name, iri in {
-        "title": DCTERMS + "title",
-        "abstract": DCTERMS + "abstract",
-        "date": DCTERMS + "date",
-        "source": DCTERMS + "source",
-        "identifier": DCTERMS + "identifier",
-        "creator": DCTERMS + "creator",
-        "contentHash": KG + "contentHash",
-        "arxivId": KG + "arxivId",
-        "doi": KG + "doi",
-        "url": KG + "url",
-        "releasesCodeStated": KG + "releasesCodeStated",
-        "key": KG + "key",
-        "prefLabel": SKOS + "prefLabel",
-        "altLabel": SKOS + "altLabel",
-        "subject": RDF + "subject",
-        "predicate": RDF + "predicate",
-        "object": RDF + "object",
-        "start": KG + "start",
-        "end": KG + "end",
-        "sentenceStart": KG + "sentenceStart",
-        "sentenceEnd": KG + "sentenceEnd",
-        "derivedFrom": PROV + "wasDerivedFrom",
-        "generatedBy": PROV + "wasGeneratedBy",
-        "sameAs": OWL + "sameAs",
-    }.items()
-}
 RELATION_NODE = {rel: NamedNode(iri) for rel, iri in RELATION_PROPERTY.items()}
 FIELD_NODE = {name: NamedNode(iri) for name, iri in PAPER_FIELD_PROPERTY.items()}
 _FIELD_BY_PROPERTY = {iri: name for name, iri in PAPER_FIELD_PROPERTY.items()}
@@ -103,23 +70,6 @@ _TEXTS = {"title", "abstract"}  # language-tagged: written in English
 KIND_NODE = {kind: NamedNode(iri) for kind, iri in KIND_CLASS.items()}
 PAPER_NODE = NamedNode(PAPER_CLASS)
 EVIDENCE_NODE = NamedNode(EVIDENCE_CLASS)
-
-
-# Offsets, entity and extractor IRIs repeat across papers; building each term once saves
-# a third of the quad-building time of a large build (percent-encoding is the costly part).
-@lru_cache(maxsize=1 << 14)
-def int_literal(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD_INT)
-
-
-@lru_cache(maxsize=1 << 16)
-def entity_node(base: str, kind: EntityKind, key: str) -> NamedNode:
-    return NamedNode(entity_iri(base, kind, key))
-
-
-@lru_cache(maxsize=256)
-def _extractor_node(base: str, extractor: str) -> NamedNode:
-    return NamedNode(extractor_iri(base, extractor))
 
 
 # A build names each paper five times (hash look-up, replace check, quads, hash quad):
@@ -237,7 +187,7 @@ def _reified(
         yield Quad(ev, P["sentenceStart"], int_literal(evidence.sentence_start), g)
         yield Quad(ev, P["sentenceEnd"], int_literal(evidence.sentence_end), g)
         yield Quad(ev, P["derivedFrom"], s, g)
-        yield Quad(ev, P["generatedBy"], _extractor_node(base, evidence.extractor), g)
+        yield Quad(ev, P["generatedBy"], extractor_node(base, evidence.extractor), g)
 
 
 def entity_quads(
@@ -293,7 +243,7 @@ def read_paper_graph(quads: Iterable[Quad], entities: dict[str, Entity]) -> Pape
         if entity is None or ev.get("predicate") not in reverse:
             continue
         start, end = int(ev["start"]), int(ev["end"])
-        extractor = unquote(ev.get("generatedBy", "").rsplit("/", 1)[-1])
+        extractor = extractor_name(ev.get("generatedBy", ""))
         mentions.append(
             Mention(
                 relation=reverse[ev["predicate"]],

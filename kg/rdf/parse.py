@@ -17,8 +17,9 @@ from pyoxigraph import Quad, RdfFormat, parse
 
 from kg.errors import InputError, UsageError
 from kg.model import Entity, PaperExtraction
-from kg.rdf.mapping import RDF_TYPE, P, read_paper_graph
+from kg.rdf.mapping import read_paper_graph
 from kg.rdf.results import R
+from kg.rdf.terms import RDF_TYPE, P
 from kg.rdf.vocab import CLASS_KIND, PAPER_CLASS, check_paper_id
 from kg.store.base import Store
 

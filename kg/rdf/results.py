@@ -13,37 +13,31 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import unquote
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.model import RESULT_KINDS, Entity, Evidence, PaperExtraction, Result, ResultKind
-from kg.rdf.vocab import (
-    KG,
-    PROV,
-    RDF,
-    RESULT_CLASS,
-    RESULT_PROPERTY,
-    XSD,
-    entity_iri,
-    extractor_iri,
-    result_iri,
+from kg.model import (
+    RESULT_KINDS,
+    Entity,
+    Evidence,
+    PaperExtraction,
+    Result,
+    ResultKind,
+    result_order,
 )
+from kg.rdf.terms import RDF_TYPE, P, entity_node, extractor_name, extractor_node, int_literal
+from kg.rdf.vocab import RESULT_CLASS, RESULT_PROPERTY, result_iri
 from kg.resolve import metric_direction
 
-RDF_TYPE = NamedNode(RDF + "type")
 RESULT_NODE = NamedNode(RESULT_CLASS)
-XSD_INT = NamedNode(XSD + "integer")
 R = {part: NamedNode(iri) for part, iri in RESULT_PROPERTY.items()}
 # the span properties Evidence uses too, keyed by ``EVIDENCE_FIELDS`` names
 SPAN = {
-    "start": NamedNode(KG + "start"),
-    "end": NamedNode(KG + "end"),
-    "sentence_start": NamedNode(KG + "sentenceStart"),
-    "sentence_end": NamedNode(KG + "sentenceEnd"),
+    "start": P["start"],
+    "end": P["end"],
+    "sentence_start": P["sentenceStart"],
+    "sentence_end": P["sentenceEnd"],
 }
-DERIVED_FROM = NamedNode(PROV + "wasDerivedFrom")
-GENERATED_BY = NamedNode(PROV + "wasGeneratedBy")
 _LINKS = tuple(zip(RESULT_KINDS, ("method", "dataset", "metric"), strict=True))
 
 
@@ -65,13 +59,13 @@ def result_quads(base: str, ex: PaperExtraction, s: NamedNode, g: NamedNode) -> 
         written = (result.method, result.dataset, result.metric)
         for (kind, part), entity, text in zip(_LINKS, result.entities, written, strict=True):
             if entity is not None:
-                yield Quad(r, R[part], NamedNode(entity_iri(base, kind, entity.key)), g)
+                yield Quad(r, R[part], entity_node(base, kind, entity.key), g)
             if text:
                 yield Quad(r, R[f"{part}_text"], Literal(text), g)
         for name, value in zip(SPAN, ev.as_tuple()[:4], strict=True):
-            yield Quad(r, SPAN[name], Literal(str(value), datatype=XSD_INT), g)
-        yield Quad(r, DERIVED_FROM, s, g)
-        yield Quad(r, GENERATED_BY, NamedNode(extractor_iri(base, ev.extractor)), g)
+            yield Quad(r, SPAN[name], int_literal(value), g)
+        yield Quad(r, P["derivedFrom"], s, g)
+        yield Quad(r, P["generatedBy"], extractor_node(base, ev.extractor), g)
 
 
 def result_nodes(quads: Iterable[Quad]) -> set[str]:
@@ -90,19 +84,19 @@ def read_results(
         props = found.get(q.subject.value)
         if props is None:
             continue
-        if q.predicate == GENERATED_BY:
+        if q.predicate == P["generatedBy"]:
             props["extractor"] = q.object.value
         elif (part := by_part.get(q.predicate.value)) is not None:
             props[part] = q.object.value
     return sorted(
         (_result(props, entities) for props in found.values()),
-        key=lambda r: (r.evidence.start, r.evidence.end, r.value),
+        key=result_order,
     )
 
 
 def _result(props: dict[str, Any], entities: dict[str, Entity]) -> Result:
     start, end, sentence_start, sentence_end = (int(props[name]) for name in SPAN)
-    extractor = unquote(props.get("extractor", "").rsplit("/", 1)[-1])
+    extractor = extractor_name(props.get("extractor", ""))
     number = props.get("number")
     return Result(
         props["value"],

@@ -24,10 +24,7 @@ from kg.rdf.index import IndexGraph
 from kg.rdf.lookups import CACHE_ENTRIES_MAX
 from kg.rdf.mapping import (
     PAPER_NODE,
-    RDF_TYPE,
-    P,
     content_hash_quad,
-    entity_node,
     entity_quads,
     expand_evidence,
     paper_nodes,
@@ -39,6 +36,7 @@ from kg.rdf.pages import PageChanges, paper_row
 from kg.rdf.pairs import PairChanges
 from kg.rdf.sparql import run_sparql
 from kg.rdf.tally import PaperEdges, Tally
+from kg.rdf.terms import RDF_TYPE, P, entity_node
 from kg.rdf.vocab import (
     CLASS_KIND,
     DEFAULT_BASE_IRI,

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kg.model import PaperExtraction
-from kg.rdf.mapping import entity_node
+from kg.rdf.terms import entity_node
 from kg.rdf.vocab import KG, PAPER_CLASS, RELATION_PROPERTY
 
 #: Predicate of a running total on a class (papers, entities of a kind) or a relation.

@@ -10,12 +10,12 @@ from kg.model import PaperExtraction
 from kg.rdf.mapping import (
     EVIDENCE_NODE,
     EVIDENCE_RECORD,
-    RDF_TYPE,
     expand_evidence,
     paper_quads,
     stored_paper_quads,
 )
 from kg.rdf.store import OxigraphStore
+from kg.rdf.terms import RDF_TYPE
 from kg.rdf.vocab import DEFAULT_BASE_IRI, graph_iri
 from kg.store import open_store
 
