@@ -43,11 +43,15 @@ class KeyIndex:
     def __len__(self) -> int:
         return sum(len(hashes) for hashes, _ in self._runs)
 
-    def add(self, hashes: Hashes, value: int = 0) -> None:
-        """File ``hashes`` under ``value``."""
+    def add(self, hashes: Hashes, value: int | Values = 0) -> None:
+        """File ``hashes`` under ``value`` (one for all, or one each)."""
         if not len(hashes):
             return
-        self._runs.append((np.sort(hashes), value))
+        if isinstance(value, int):
+            self._runs.append((np.sort(hashes), value))
+        else:
+            order = np.argsort(hashes, kind="stable")
+            self._runs.append((hashes[order], value[order]))
         while len(self._runs) > 1 and 2 * len(self._runs[-1][0]) >= len(self._runs[-2][0]):
             newer, older = self._runs.pop(), self._runs.pop()
             merged = np.concatenate([older[0], newer[0]])
@@ -83,25 +87,26 @@ def _values(hashes: Hashes, values: Values | int) -> Values:
     return values
 
 
-class SeenKeys:
-    """The keys a stream has met, for streams too long for a set of strings (a read of
-    all arXiv): the latest ``recent`` as hashes in a set, the others in a KeyIndex."""
+class KeyMap:
+    """Key → number (< 2³²) for streams too long for a dict of strings: the latest
+    ``recent`` in a dict of hashes, the others in a KeyIndex."""
 
     def __init__(self, recent: int = 1 << 16) -> None:
-        self._recent: set[int] = set()
+        self._recent: dict[int, int] = {}
         self._settled = KeyIndex()
         self._limit = recent
 
-    def __len__(self) -> int:
-        return len(self._recent) + len(self._settled)
+    def get(self, key: str) -> int | None:
+        h = key_hash(key)
+        if (value := self._recent.get(h)) is not None:
+            return value
+        found = int(self._settled.find(np.array([h], dtype=np.uint64))[0])
+        return None if found == MISSING else found
 
-    def met_before(self, *keys: str) -> bool:
-        """Whether any of ``keys`` was met before; if none was, all are met from now on."""
-        hashes = [key_hash(key) for key in keys]
-        if any(h in self._recent or self._settled.contains(h) for h in hashes):
-            return True
-        self._recent.update(hashes)
+    def put(self, key: str, value: int) -> None:
+        self._recent[key_hash(key)] = value
         if len(self._recent) >= self._limit:
-            self._settled.add(np.fromiter(self._recent, np.uint64, len(self._recent)))
+            hashes = np.fromiter(self._recent.keys(), np.uint64, len(self._recent))
+            values = np.fromiter(self._recent.values(), np.uint32, len(self._recent))
+            self._settled.add(hashes, values)
             self._recent.clear()
-        return False

@@ -80,13 +80,18 @@ def short_hash(text: str, length: int = 16) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
+def title_id(title: str) -> str:
+    """The title key as an id: what a paper is called when it has no arXiv id or DOI."""
+    return "title:" + short_hash(title_key(title))
+
+
 def paper_id(*, title: str, arxiv_id: str | None = None, doi: str | None = None) -> str:
     """Stable id: arXiv id, else DOI, else a hash of the normalised title."""
     if arxiv_id:
         return "arxiv:" + re.sub(r"v\d+$", "", arxiv_id.strip())
     if doi:
         return "doi:" + doi.strip().lower()
-    return "title:" + short_hash(title_key(title))
+    return title_id(title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +107,26 @@ class Paper:
     doi: str | None = None
     authors: tuple[str, ...] = ()
     url: str | None = None
+    #: other ids the paper is known by: a reader's own id, or a paper's id before it was
+    #: merged into this one (``kg.ingest.identity``)
+    aliases: tuple[str, ...] = ()
 
     @property
     def content_hash(self) -> str:
         """Changes when anything extraction sees of the paper changes."""
         return short_hash("\x1f".join((self.title, self.abstract, self.date or "")))
+
+    @property
+    def identity_keys(self) -> tuple[str, ...]:
+        """Every id this paper answers to, in id form: its id, ``arxiv:…``, ``doi:…``, its
+        title key (``title:…``) and its aliases. Two papers sharing one are the same
+        paper, by the rule in ``kg.ingest.identity``."""
+        keys = [self.id, title_id(self.title), *self.aliases]
+        if self.arxiv_id:
+            keys.append(paper_id(title="", arxiv_id=self.arxiv_id))
+        if self.doi:
+            keys.append(paper_id(title="", doi=self.doi))
+        return tuple(dict.fromkeys(keys))
 
 
 def extraction_hash(paper: Paper, rules: str) -> str:
@@ -114,7 +134,8 @@ def extraction_hash(paper: Paper, rules: str) -> str:
     paper's content hash and the fingerprint of the rules that read it
     (``kg.extract.pipeline.rules_fingerprint``), so a kg whose rules changed re-extracts
     the papers its rules would read otherwise, and an unchanged re-run does no work."""
-    return short_hash(f"{paper.content_hash}\x1f{rules}")
+    ids = "\x1e".join(sorted(paper.identity_keys))  # a paper that gained an id is written again
+    return short_hash(f"{paper.content_hash}\x1f{ids}\x1f{rules}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,3 +8,6 @@ CREATE CONSTRAINT metric_key IF NOT EXISTS FOR (n:Metric) REQUIRE n.key IS UNIQU
 CREATE CONSTRAINT coderepository_key IF NOT EXISTS FOR (n:CodeRepository) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT url_key IF NOT EXISTS FOR (n:URL) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT result_id IF NOT EXISTS FOR (n:Result) REQUIRE n.id IS UNIQUE;
+CREATE INDEX paper_title_key IF NOT EXISTS FOR (n:Paper) ON (n.title_key);
+CREATE INDEX paper_arxiv_id IF NOT EXISTS FOR (n:Paper) ON (n.arxiv_id);
+CREATE INDEX paper_doi IF NOT EXISTS FOR (n:Paper) ON (n.doi);

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.keyindex import MISSING, KeyIndex, SeenKeys, key_hash, key_hashes
+from kg.keyindex import MISSING, KeyIndex, KeyMap, key_hash, key_hashes
 
 Key = st.text(min_size=1, max_size=12)
 
@@ -43,14 +43,13 @@ def test_runs_stay_few_as_shards_are_added() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(Key, Key), max_size=80), st.integers(1, 8))
-def test_seen_keys_meet_pairs_as_two_sets_do(pairs: list[tuple[str, str]], recent: int) -> None:
+@given(st.lists(st.tuples(Key, st.integers(0, 2**32 - 1)), max_size=80), st.integers(1, 8))
+def test_key_map_answers_as_a_dict_does(items: list[tuple[str, int]], recent: int) -> None:
     """Settled every ``recent`` keys, so most answers come from the compact index."""
-    seen, ids, titles = SeenKeys(recent=recent), set(), set()
-    for paper_id, title in pairs:
-        expected = paper_id in ids or title in titles
-        if not expected:
-            ids.add(paper_id)
-            titles.add(title)
-        assert seen.met_before(f"id {paper_id}", f"title {title}") == expected
-    assert len(seen) == 2 * len(ids)
+    keys, expected = KeyMap(recent=recent), {}
+    for key, value in items:
+        assert keys.get(key) == expected.get(key)
+        if key not in expected:
+            keys.put(key, value)
+            expected[key] = value
+    assert all(keys.get(key) == value for key, value in expected.items())

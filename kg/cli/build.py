@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,6 +30,9 @@ from kg.errors import InputError, UsageError
 from kg.files import check_output, replacing
 from kg.jobs.limits import Limits, check_workers
 from kg.store import DEFAULT_STORE
+
+if TYPE_CHECKING:
+    from kg.jobs.build import BuildReport
 
 DEFAULT_LIMITS = Limits()
 MaxRecordBytes = Annotated[
@@ -73,10 +76,16 @@ def build(
             help="Store the part files of `kg extract --engine dask` instead of reading sources.",
         ),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="List the duplicate records read once."),
+    ] = False,
 ) -> None:
     """Read papers, extract entities and edges, and upsert them into the store.
 
-    Re-running is idempotent; only new or changed papers are extracted again.
+    Re-running is idempotent; only new or changed papers are extracted again. Records
+    of one paper (same arXiv id, DOI, own id or title) are one node: read once, counted
+    as duplicates, and merged with the paper a store holds under another of its ids.
     Example: kg build ../shared/seeds --db out/db
     """
     from kg.extract import Extractor
@@ -119,8 +128,24 @@ def build(
         f"{report.papers_read} papers read, {report.papers_written} extracted and stored, "
         f"{report.papers_unchanged} unchanged"
     )
+    report_identity(report, verbose)
     if report.stats:
         print_stats(report.stats)
+
+
+def report_identity(report: BuildReport, verbose: bool) -> None:
+    """The summary's line on duplicates and merges; with ``verbose``, each duplicate."""
+    if verbose:
+        for duplicate in report.duplicates:
+            print(f"duplicate: {duplicate}", file=sys.stderr)
+    parts = []
+    if report.duplicates:
+        more = "" if verbose else " (--verbose lists them)"
+        parts.append(f"{len(report.duplicates)} duplicate record(s) read once{more}")
+    if report.papers_merged:
+        parts.append(f"{report.papers_merged} stored paper(s) merged under their new id")
+    if parts:
+        print("; ".join(parts))
 
 
 @app.command()

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Protocol
 from kg.errors import InputError
 from kg.ingest.textio import DEFAULT_MAX_RECORD_BYTES, RECORD_CAP, read_head
 from kg.ingest.textio import raise_bad as raise_bad  # re-exported: the default on_bad
-from kg.model import Paper, title_key
+from kg.model import Paper
 from kg.registry import Registry
 
 if TYPE_CHECKING:  # numpy-backed: loaded when papers are read, not when the CLI starts
-    from kg.keyindex import SeenKeys
+    from kg.ingest.identity import StreamIdentity
 
 BadRecordHandler = Callable[[InputError], None]
 
@@ -121,13 +121,15 @@ def iter_papers(
     fmt: str | None = None,
     on_bad: BadRecordHandler = raise_bad,
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    identity: StreamIdentity | None = None,
 ) -> Iterator[Paper]:
-    """All papers in ``sources``, each paper once (by id, then by normalised title); a
-    record over ``max_record_bytes`` goes to ``on_bad`` unread."""
-    from kg.keyindex import SeenKeys
+    """All papers in ``sources``, each paper once by the rule of ``kg.ingest.identity``
+    (``identity`` keeps the duplicates met); a record over ``max_record_bytes`` goes to
+    ``on_bad`` unread."""
+    from kg.ingest.identity import StreamIdentity
 
     forced = READERS.get(fmt) if fmt else None
-    seen = SeenKeys()
+    identity = StreamIdentity() if identity is None else identity
     # each reader step runs in a context holding the cap (see textio.RECORD_CAP), so
     # two reads in progress at once never see each other's cap
     context = contextvars.copy_context()
@@ -136,11 +138,5 @@ def iter_papers(
         reader = forced or detect_format(path)
         papers = reader.read(path, on_bad)
         while (paper := context.run(next, papers, None)) is not None:
-            if not met_before(seen, paper):
-                yield paper
-
-
-def met_before(seen: SeenKeys, paper: Paper) -> bool:
-    """Whether ``seen`` has met ``paper``'s id or normalised title; it has from now on.
-    The rule that makes the same paper from two sources one node."""
-    return seen.met_before(f"id {paper.id}", f"title {title_key(paper.title)}")
+            if (kept := identity.admit(paper)) is not None:
+                yield kept

@@ -265,8 +265,11 @@ def make_paper(
     authors: Iterable[str] = (),
     url: str | None = None,
     comments: str = "",
+    own_id: str | None = None,
 ) -> Paper:
-    """A Paper with cleaned fields and the cross-source id; BadRecord when it cannot be one."""
+    """A Paper with cleaned fields and the cross-source id; BadRecord when it cannot be one.
+    ``own_id`` is the source's id for the record (``openalex:W…``): an alias, so the same
+    work read again under another title still finds its paper."""
     title = clean_latex(plain(title, "title"))
     abstract = squash(plain(abstract, "abstract"))
     arxiv, doi_text, date, url = (
@@ -275,6 +278,7 @@ def make_paper(
     )
     authors = [plain(name, "authors") for name in authors]
     comments = plain(comments, "comments")
+    own_id = plain(own_id, "id") if own_id else None
     if not title:
         raise BadRecord("record has no title")
     if not abstract:
@@ -293,4 +297,30 @@ def make_paper(
         doi=bare_doi,
         authors=tuple(name for name in map(clean_latex, authors) if name),
         url=url or None,
+        aliases=(own_id,) if own_id else (),
     )
+
+
+#: kg's own ids as ``kg extract`` writes them: ``arxiv:…``, ``doi:…``, ``title:<hash>``.
+_KG_ID = re.compile(r"(arxiv|doi|title):(\S+)\Z")
+
+
+def read_id(value: str, reader: str) -> tuple[str | None, str | None, str | None]:
+    """(arXiv id, DOI, alias) that a record's own ``id`` field stands for: kg's id forms
+    and arXiv ids, URLs or DOIs are read as such; any other text is an id of ``reader``'s
+    (an alias ``<reader>:<id>``); a bare number is a row number, not an id."""
+    value = value.strip()
+    if m := _KG_ID.match(value):
+        scheme, rest = m.groups()
+        if scheme == "arxiv":
+            return arxiv_id(rest), None, None
+        if scheme == "doi":
+            return None, doi(rest), None
+        return None, None, value
+    if found := arxiv_id(value):
+        return found, None, None
+    if found := doi(value):
+        return None, found, None
+    if not value or value.isdigit():
+        return None, None, None
+    return None, None, f"{reader}:{value}"

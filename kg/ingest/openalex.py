@@ -62,7 +62,14 @@ def _paper(record: dict[str, Any], source: str) -> Paper:
         ],
         url=first(mapping(record.get("primary_location")), ("landing_page_url",))
         or first(record, ("id",)),
+        own_id=_work_id(first(record, ("id",))),
     )
+
+
+def _work_id(url: str) -> str | None:
+    """``openalex:W…`` from a work's id URL."""
+    work = url.rsplit("/", 1)[-1]
+    return f"openalex:{work}" if work[:1] == "W" and work[1:].isdigit() else None
 
 
 class OpenAlexReader:

@@ -37,6 +37,7 @@ def _paper(record: dict[str, Any], source: str) -> Paper:
         authors=[first(a, ("name",)) for a in mappings(record.get("authors"))],
         url=first(record, ("url",))
         or (f"https://www.semanticscholar.org/paper/{paper_url}" if paper_url else None),
+        own_id=f"s2:{paper_url}" if paper_url else None,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
@@ -18,6 +18,7 @@ from kg.errors import InputError
 from kg.extract import Extractor
 from kg.extract.parallel import extract_parallel
 from kg.ingest import BadRecordHandler, SkipCounter, iter_papers, raise_bad
+from kg.ingest.identity import Duplicate, StreamIdentity, against_store
 from kg.jobs.limits import Limits, check_workers
 from kg.model import PAPER_FIELDS, Paper, PaperExtraction, extraction_hash
 from kg.rdf.vocab import check_paper_id
@@ -32,7 +33,11 @@ class BuildReport:
     papers_read: int = 0
     papers_written: int = 0
     papers_unchanged: int = 0
+    #: papers stored under another id before, merged into the id they have now
+    papers_merged: int = 0
     skipped: list[InputError] = field(default_factory=list)
+    #: records read once already: the same paper as an earlier record of the input
+    duplicates: list[Duplicate] = field(default_factory=list)
     stats: Stats | None = None
 
 
@@ -61,10 +66,14 @@ def _reserved_id(paper: Paper) -> InputError | None:
 
 
 def checked_papers(
-    sources: Sequence[str | Path], fmt: str | None, limits: Limits, on_bad: BadRecordHandler
+    sources: Sequence[str | Path],
+    fmt: str | None,
+    limits: Limits,
+    on_bad: BadRecordHandler,
+    identity: StreamIdentity | None = None,
 ) -> Iterator[Paper]:
     """Papers from ``sources`` that are within ``limits``; others go to ``on_bad``."""
-    for paper in iter_papers(sources, fmt, on_bad, limits.max_record_bytes):
+    for paper in iter_papers(sources, fmt, on_bad, limits.max_record_bytes, identity):
         bad_field = invalid_text_field(paper)
         if reserved := _reserved_id(paper):
             on_bad(reserved)
@@ -99,13 +108,16 @@ def scan(
     fmt: str | None = None,
     limits: Limits = Limits(),
     skip_bad: bool = False,
+    identity: StreamIdentity | None = None,
 ) -> tuple[int, list[InputError]]:
     """Read everything once without storing: (papers found, bad records skipped).
+    ``identity`` learns which records are one paper, for the pass that writes.
 
     Without ``skip_bad`` the first bad record raises, so a build fails before writing.
     """
+    identity = StreamIdentity(named=frozenset()) if identity is None else identity
     return counted(
-        lambda on_bad: checked_papers(sources, fmt, limits, on_bad),
+        lambda on_bad: checked_papers(sources, fmt, limits, on_bad, identity),
         skip_bad,
         ", ".join(map(str, sources)),
     )
@@ -158,22 +170,33 @@ def build(
 ) -> BuildReport:
     """Ingest, extract and upsert; idempotent, and incremental by content hash."""
     check_workers(workers)
-    total, skipped = scan(sources, fmt, limits, skip_bad)
+    first_read = StreamIdentity(named=frozenset())
+    total, skipped = scan(sources, fmt, limits, skip_bad, first_read)
     if on_total:
         on_total(total)
     extractor = extractor or Extractor()
     report = BuildReport(papers_read=total, skipped=skipped)
+    identity = first_read.hand_over()
+    report.duplicates = identity.duplicates
 
     def changed_papers() -> Iterator[Paper]:
-        papers = checked_papers(sources, fmt, limits, Recheck(set(map(str, skipped))))
+        recheck = Recheck(set(map(str, skipped)))
+        papers = checked_papers(sources, fmt, limits, recheck, identity)
         rules = extractor.fingerprint
         for batch in batched(papers, limits.batch_size):
-            known = store.content_hashes([p.id for p in batch])
-            todo = [p for p in batch if known.get(p.id) != extraction_hash(p, rules)]
-            report.papers_written += len(todo)
-            report.papers_unchanged += len(batch) - len(todo)
             if progress:
                 progress(len(batch))
+            batch, replacing = against_store(batch, store)
+            batch = once_each(batch, report.duplicates)
+            known = store.content_hashes([p.id for p in batch])
+            todo = [
+                p
+                for p in batch
+                if p.id in replacing or known.get(p.id) != extraction_hash(p, rules)
+            ]
+            report.papers_written += len(todo)
+            report.papers_unchanged += len(batch) - len(todo)
+            report.papers_merged += len(replacing)
             yield from todo
 
     extractions = _extract(changed_papers(), extractor, workers, ahead=limits.batch_size)
@@ -182,19 +205,39 @@ def build(
     return report
 
 
+def once_each(batch: list[Paper], duplicates: list[Duplicate]) -> list[Paper]:
+    """``batch`` with a paper that two records turned out to be (both merged into one
+    stored paper) kept once; the later record joins ``duplicates``."""
+    seen: dict[str, str] = {}
+    out = []
+    for paper in batch:
+        if paper.id in seen:
+            duplicates.append(Duplicate(paper.source, seen[paper.id], "same stored paper"))
+            continue
+        seen[paper.id] = paper.source
+        out.append(paper)
+    return out
+
+
 def store_extractions(
     extractions: Iterable[PaperExtraction],
     store: Store,
     batch_size: int = 1000,
     progress: ProgressCallback | None = None,
+    merge: bool = False,
 ) -> int:
     """Upsert ready-made extractions in batches; returns how many papers were stored.
 
     Each batch is one ``upsert`` that replaces the papers it holds, so re-running after a
-    crash or a stopped server completes the load without duplicates.
+    crash or a stopped server completes the load without duplicates. With ``merge``, a
+    paper the store holds under another id is merged into it first (``against_store``):
+    for extractions that did not come from this store.
     """
     done = 0
     for batch in batched(extractions, batch_size):
+        if merge:
+            papers, _ = against_store([ex.paper for ex in batch], store)
+            batch = [replace(ex, paper=p) for ex, p in zip(batch, papers, strict=True)]
         store.upsert(batch)
         done += len(batch)
         if progress:
@@ -224,6 +267,8 @@ def extract_records(
 ) -> Iterator[PaperExtraction]:
     """Extraction without a store (``kg extract``): validated first, then streamed."""
     check_workers(workers)
-    _, skipped = scan(sources, fmt, limits, skip_bad)
-    papers = checked_papers(sources, fmt, limits, Recheck(set(map(str, skipped))))
+    first_read = StreamIdentity(named=frozenset())
+    _, skipped = scan(sources, fmt, limits, skip_bad, first_read)
+    recheck = Recheck(set(map(str, skipped)))
+    papers = checked_papers(sources, fmt, limits, recheck, first_read.hand_over())
     return _extract(papers, extractor or Extractor(), workers)

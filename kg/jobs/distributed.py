@@ -23,8 +23,9 @@ from typing import Any
 from kg.errors import InputError, UsageError
 from kg.extract import Extractor
 from kg.files import output_directory
-from kg.ingest import BadRecordHandler, detect_format, expand_sources, met_before, raise_bad
+from kg.ingest import BadRecordHandler, detect_format, expand_sources, raise_bad
 from kg.ingest.clean import BadRecord
+from kg.ingest.identity import StreamIdentity
 from kg.ingest.jsonstream import loads
 from kg.ingest.textio import GZIP_MAGIC, iter_lines
 from kg.jobs.build import (
@@ -36,7 +37,6 @@ from kg.jobs.build import (
     store_extractions,
 )
 from kg.jobs.limits import Limits
-from kg.keyindex import SeenKeys
 from kg.model import (
     Entity,
     EntityKind,
@@ -289,12 +289,12 @@ def load_partitions(
     that is not one goes to ``on_bad`` with its file and line.
 
     Partitions are read apart, so a paper in two of them is dropped here by the rule
-    ``iter_papers`` applies within one read: first by id, then by normalised title.
+    ``iter_papers`` applies within one read (``kg.ingest.identity``).
     """
     parts = sorted(Path(out_dir).glob(PART_GLOB))
     if not parts:
         raise InputError(f"{out_dir}: no {PART_GLOB} files; run `kg extract --engine dask`")
-    seen = SeenKeys()
+    identity = StreamIdentity(named=frozenset())
     for part in parts:
         for lineno, line in iter_lines(part, on_bad):
             try:
@@ -302,7 +302,7 @@ def load_partitions(
             except BadRecord as exc:
                 on_bad(InputError(f"{part}:{lineno}: {exc}"))
                 continue
-            if not met_before(seen, ex.paper):
+            if identity.admit(ex.paper) is not None:
                 yield ex
 
 
@@ -338,4 +338,4 @@ def store_partitions(
     line in a later part stops the build before anything is written, as in ``build``."""
     _, skipped = counted(lambda on_bad: load_partitions(out_dir, on_bad), skip_bad, str(out_dir))
     parts = load_partitions(out_dir, Recheck(set(map(str, skipped))))
-    return store_extractions(parts, store, batch_size, progress), skipped
+    return store_extractions(parts, store, batch_size, progress, merge=True), skipped

@@ -29,6 +29,7 @@ PAPER_COLUMNS = tuple(
     for name in (
         *(f.name for f in PAPER_FIELDS if f.required),
         "content_hash",
+        "title_key",
         "releases_code_stated",
         *(f.name for f in PAPER_FIELDS if not f.required and not f.many),
     )

@@ -33,6 +33,7 @@ from kg.model import (
     paper_record,
     result_order,
     stored_order,
+    title_id,
 )
 from kg.neo4j.results import (
     CREATE_RESULTS,
@@ -49,6 +50,23 @@ if TYPE_CHECKING:  # the CSV writer uses this module without loading the driver
 
 
 PAPERS = "UNWIND $rows AS r MERGE (p:Paper {id: r.id}) SET p = r"
+# Papers merged into one of the batch under another id (kg.ingest.identity): gone, with
+# their results; the ids are the batch papers' other identity keys.
+MERGED_AWAY = (
+    "UNWIND $ids AS id MATCH (p:Paper {id: id}) "
+    "OPTIONAL MATCH (p)-[:REPORTS_RESULT]->(x:Result) DETACH DELETE x, p"
+)
+#: The stored papers holding any of ``$keys``/``$arxiv``/``$doi``, each an index seek.
+IDENTITIES = (
+    "CALL { UNWIND $keys AS k MATCH (p:Paper {id: k}) RETURN p "
+    "UNION UNWIND $keys AS k MATCH (p:Paper {title_key: k}) RETURN p "
+    "UNION UNWIND $arxiv AS a MATCH (p:Paper {arxiv_id: a}) RETURN p "
+    "UNION UNWIND $doi AS d MATCH (p:Paper {doi: d}) RETURN p "
+    "UNION MATCH (p:Paper) WHERE size($aliases) > 0 AND p.aliases IS NOT NULL "
+    "AND any(a IN p.aliases WHERE a IN $aliases) RETURN p } "
+    "RETURN p.id AS id, p.title_key AS title_key, p.arxiv_id AS arxiv, p.doi AS doi, "
+    "coalesce(p.aliases, []) AS aliases"
+)
 DROP_EDGES = "UNWIND $ids AS id MATCH (:Paper {id: id})-[e]->() DELETE e"
 ENTITY = {
     kind: (
@@ -100,6 +118,11 @@ def schema_statements() -> list[str]:
         for k in EntityKind
     ]
     out.append("CREATE CONSTRAINT result_id IF NOT EXISTS FOR (n:Result) REQUIRE n.id IS UNIQUE")
+    # the identity look-ups of a build (IDENTITIES): one index seek per key
+    out += [
+        f"CREATE INDEX paper_{prop} IF NOT EXISTS FOR (n:Paper) ON (n.{prop})"
+        for prop in ("title_key", "arxiv_id", "doi")
+    ]
     return out
 
 
@@ -115,7 +138,11 @@ def schema_text() -> str:
 def paper_props(ex: PaperExtraction) -> dict[str, Any]:
     """The Paper node's properties; absent optional fields are left out, not stored empty."""
     props = paper_record(ex.paper)
-    props |= {"content_hash": ex.content_hash, "releases_code_stated": ex.releases_code}
+    props |= {
+        "content_hash": ex.content_hash,
+        "title_key": title_id(ex.paper.title),
+        "releases_code_stated": ex.releases_code,
+    }
     return props
 
 
@@ -156,6 +183,9 @@ def graph_rows(batch: Sequence[PaperExtraction]) -> GraphRows:
 def write_batch(tx: ManagedTransaction, batch: Sequence[PaperExtraction]) -> None:
     rows = graph_rows(batch)
     ids = [p["id"] for p in rows.papers]
+    merged_away = sorted({k for ex in batch for k in ex.paper.identity_keys} - set(ids))
+    if merged_away:
+        tx.run(MERGED_AWAY, ids=merged_away).consume()
     tx.run(PAPERS, rows=rows.papers).consume()
     tx.run(DROP_RESULTS, ids=ids).consume()
     tx.run(DROP_EDGES, ids=ids).consume()

@@ -26,7 +26,7 @@ from neo4j.graph import Node, Path, Relationship
 
 from kg.errors import QueryError, StoreError, UsageError
 from kg.model import EntityKind, PaperExtraction, Relation
-from kg.neo4j.mapping import READ, STATS, extraction, schema_statements, write_batch
+from kg.neo4j.mapping import IDENTITIES, READ, STATS, extraction, schema_statements, write_batch
 from kg.store.base import Stats, Store, Table
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
@@ -157,6 +157,30 @@ class Neo4jStore(Store):
             session.execute_write(write_batch, batch)
 
     # -- reading -------------------------------------------------------------------------
+    def identities(self, keys: Sequence[str]) -> dict[str, frozenset[str]]:
+        keys = list(keys)
+        records = self._read(
+            IDENTITIES,
+            keys=keys,
+            arxiv=[k[6:] for k in keys if k.startswith("arxiv:")],
+            doi=[k[4:] for k in keys if k.startswith("doi:")],
+            aliases=[k for k in keys if not k.startswith(("arxiv:", "doi:", "title:"))],
+        )
+        return {
+            r["id"]: frozenset(
+                k
+                for k in (
+                    r["id"],
+                    r["title_key"],
+                    r["arxiv"] and "arxiv:" + r["arxiv"],
+                    r["doi"] and "doi:" + r["doi"],
+                    *r["aliases"],
+                )
+                if k
+            )
+            for r in records
+        }
+
     def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]:
         records = self._read(
             "UNWIND $ids AS id MATCH (p:Paper {id: id}) RETURN p.id AS id, p.content_hash AS h",

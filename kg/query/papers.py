@@ -131,11 +131,13 @@ def _one_paper(ids: list[str]) -> str | None:
 
 
 def find_stored_paper(store: Store, paper: str) -> str:
-    """``find_paper`` over a store: an id it holds is one look-up; a title or a shown id
-    reads every paper's id and title (one query)."""
+    """``find_paper`` over a store: an id or identity key it holds is a look-up; a title
+    or a shown id reads every paper's id and title (one query)."""
     keys = paper_keys(paper)
     held = store.content_hashes(keys)
     if found := next((key for key in keys if key in held), None):
         return found
+    if len(known := store.identities(keys)) == 1:  # a DOI, an alias, an id merged away
+        return next(iter(known))
     table = store.query(paper_titles_query(store.query_language))
     return find_paper(((str(i), str(t), a) for i, t, a in table.rows), paper)

@@ -33,6 +33,7 @@ from kg.model import (
     Relation,
     paper_from_record,
     stored_order,
+    title_id,
 )
 from kg.rdf.results import read_results, result_nodes, result_quads
 from kg.rdf.terms import (
@@ -146,6 +147,7 @@ def _described(
         yield Quad(s, FIELD_NODE[f.name], _text(value) if f.name in _TEXTS else Literal(value), g)
     if content_hash:
         yield Quad(s, P["contentHash"], Literal(ex.content_hash), g)
+    yield Quad(s, P["titleKey"], Literal(title_id(paper.title)), g)
     yield Quad(
         s,
         P["releasesCodeStated"],

@@ -280,6 +280,23 @@ PROPERTIES: tuple[Property, ...] = (
         PAPER,
     ),
     _own(
+        "titleKey",
+        STRING,
+        "title key",
+        "The paper's normalised title as an id (title:<hash>): how kg knows a paper that "
+        "arrives again with no arXiv id or DOI (see kg.ingest.identity).",
+        PAPER,
+    ),
+    _own(
+        "alias",
+        STRING,
+        "alias",
+        "Another id the paper is known by: a source's own id (openalex:W…, s2:…, jsonl:…) "
+        "or an id the paper had before kg merged it into this one.",
+        PAPER,
+        (DCTERMS + "identifier",),
+    ),
+    _own(
         "arxivId",
         STRING,
         "arXiv id",
@@ -353,6 +370,7 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
     PAPER: (
         *(Slot(PAPER_FIELD_PROPERTY[f.name], *_ONE) for f in PAPER_FIELDS if f.required),
         Slot(KG + "contentHash", *_ONE),
+        Slot(KG + "titleKey", *_ONE),
         Slot(KG + "releasesCodeStated", *_ONE),
         *(
             Slot(PAPER_FIELD_PROPERTY[f.name], 0, 1)

@@ -10,12 +10,14 @@ store, and importing twice replaces rather than duplicates.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pyoxigraph import Quad, RdfFormat, parse
 
 from kg.errors import InputError, UsageError
+from kg.ingest.identity import StreamIdentity, against_store
 from kg.model import Entity, PaperExtraction
 from kg.rdf.mapping import read_paper_graph
 from kg.rdf.results import R
@@ -71,6 +73,7 @@ def read_extractions(path: str | Path, fmt: str | None = None) -> list[PaperExtr
         for q in quads:
             if q.predicate == P["subject"]:
                 statements[q.object.value].append(subject)
+    described: dict[str, str] = {}  # paper id → the subject describing it
     for subject, quads in by_subject.items():
         if any(q.predicate == RDF_TYPE and q.object.value == PAPER_CLASS for q in quads):
             group = list(quads)
@@ -85,6 +88,12 @@ def read_extractions(path: str | Path, fmt: str | None = None) -> list[PaperExtr
                 raise InputError(f"{path}: paper <{subject}> has no dcterms:identifier") from None
             except (ValueError, TypeError) as exc:  # kg:start "abc": a value of the wrong type
                 raise InputError(f"{path}: paper <{subject}> has a bad value ({exc})") from None
+            pid = papers[-1].paper.id
+            if (other := described.setdefault(pid, subject)) != subject:
+                raise InputError(
+                    f"{path}: <{other}> and <{subject}> both describe paper {pid!r}; one "
+                    "identifier names one paper, so keep one description"
+                )
     return sorted(papers, key=lambda ex: ex.paper.id)
 
 
@@ -106,14 +115,22 @@ def _entities(by_subject: dict[str, list[Any]]) -> dict[str, Entity]:
 def import_rdf(
     store: Store, path: str | Path, fmt: str | None = None, batch_size: int = 1000
 ) -> int:
-    """Upsert the papers in the RDF file at ``path`` into ``store``; returns how many."""
+    """Upsert the papers in the RDF file at ``path`` into ``store``; returns how many.
+    Papers are one paper by the rule builds follow (``kg.ingest.identity``): one the file
+    describes twice (by another id with the same arXiv id, DOI or title) is read once,
+    and one the store holds under another id is merged into it."""
     papers = read_extractions(path, fmt)
     for ex in papers:
         try:
-            check_paper_id(ex.paper.id)
+            for key in ex.paper.identity_keys:
+                check_paper_id(key)
         except InputError as exc:
             raise InputError(f"{path}: {exc.message}") from None
+    identity = StreamIdentity()
+    papers = [ex for ex in papers if identity.admit(ex.paper) is not None]
     for i in range(0, len(papers), batch_size):
-        store.upsert(papers[i : i + batch_size])
+        batch = papers[i : i + batch_size]
+        merged, _ = against_store([ex.paper for ex in batch], store)
+        store.upsert([replace(ex, paper=p) for ex, p in zip(batch, merged, strict=True)])
     store.flush()
     return len(papers)

@@ -8,11 +8,11 @@ sealed, and the next shard takes new papers: a build's cost per paper stays that
 shard's size, however many papers there are.
 
 Layout of ``--db DIR``: ``DIR/kg.json`` (format, base IRI, papers per shard), ``DIR/kg.lock``
-and ``DIR/shards/00000/`` … (each an embedded store). A sealed shard lists its paper ids
-in ``papers.txt``, their sorted 64-bit hashes in ``papers.u64`` (the writer's shard map,
-``kg.keyindex``: 12 bytes a paper in memory) and its counts in ``counts.json``; a paper's
-shard never changes, so a changed paper replaces itself in its own shard. Every paper lives in one shard, so named questions merge the shards'
-answers exactly (``kg.rdf.merge``); raw SPARQL runs on each shard and their rows are
+and ``DIR/shards/00000/`` … (each an embedded store). A sealed shard lists its papers and
+their identity keys (``kg.rdf.sealed``: the writer's shard map) and its counts in
+``counts.json``; a paper's shard never changes, so a changed paper replaces itself in its
+own shard. Every paper lives in one shard, so named questions merge the shards' answers
+exactly (``kg.rdf.merge``); raw SPARQL runs on each shard and their rows are
 concatenated, which is exact for patterns within a paper and per shard for aggregates.
 """
 
@@ -27,12 +27,10 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-import numpy as np
 from pyoxigraph import Quad
 
 from kg.errors import StoreError, UsageError
 from kg.files import write_atomically
-from kg.keyindex import MISSING, Hashes, KeyIndex, key_hashes
 from kg.model import EntityKind, PaperExtraction
 from kg.rdf import directory, merge
 from kg.rdf.answers import ready_answer
@@ -40,6 +38,7 @@ from kg.rdf.directory import SHARDED_KEY
 from kg.rdf.pages import PAGE, PaperList
 from kg.rdf.pairs import Pairing
 from kg.rdf.pairs import ranked as ranked_pairs
+from kg.rdf.sealed import SEALED, SealedLists
 from kg.rdf.store import OxigraphStore
 from kg.store.base import Capability, PageRow, RankedRow, Stats, Table
 from kg.store.base import Store as KgStore
@@ -50,11 +49,6 @@ if TYPE_CHECKING:
 #: Papers per shard unless ``KG_SHARD_PAPERS`` says otherwise when the store is created:
 #: one store's cost per paper grows by x1.12 from 10k to 100k papers (docs/scaling.md).
 SHARD_PAPERS = 50_000
-SEALED = "papers.txt"
-#: A sealed shard's paper ids as sorted 64-bit hashes (``kg.keyindex``), read by writers.
-SEALED_HASHES = "papers.u64"
-#: Labels of the entities a sealed shard was the first to hold (JSON: IRI → label).
-FIRST_LABELS = "labels.json"
 #: A sealed shard's counts (JSON: papers, edges, entity IRIs by kind), so that a store's
 #: stats read a file per sealed shard rather than every shard's entities (12 s at 1M
 #: papers). Removed before any write to the shard; written again when next counted.
@@ -88,8 +82,7 @@ class ShardedStore(KgStore):
         # its caches (bounded per shard) do not pile up shard after shard
         self._opened: dict[int, OxigraphStore] = {}
         # read from the sealed shards' lists on a writer's first upsert
-        self._homes = KeyIndex()  # paper id → sealed shard holding it
-        self._labels: dict[str, str] = {}  # entity IRI → label in the first shard holding it
+        self._sealed = SealedLists(read_only)
         self._sealed_read = False
         self.shard_count = len(list((self.path / "shards").glob("[0-9]" * 5)))
         try:
@@ -149,7 +142,7 @@ class ShardedStore(KgStore):
         time: the first shard that held it, so every shard labels it alike."""
 
         def label_for(entity: str) -> str | None:
-            if (label := self._labels.get(entity)) is not None:
+            if (label := self._sealed.labels.get(entity)) is not None:
                 return label
             last = self.shard_count - 1
             return self.shard(last).index.stored_label(entity) if index != last else None
@@ -169,14 +162,10 @@ class ShardedStore(KgStore):
         index = self.shard_count - 1
         shard = self.shard(index)
         ids = sorted(set(shard.paper_ids()))
-        first = {e: label for e, label in shard.index.labels().items() if e not in self._labels}
-        shard_dir = self._shard_dir(index)
-        write_atomically(shard_dir / FIRST_LABELS, json.dumps(first))
+        labels = self._sealed.labels
+        first = {e: label for e, label in shard.index.labels().items() if e not in labels}
         self._write_counts(index, *self._count(index))
-        hashes = _write_hashes(shard_dir / SEALED_HASHES, ids)
-        write_atomically(shard_dir / SEALED, "".join(f"{i}\n" for i in ids))
-        self._homes.add(hashes, index)
-        self._labels.update(first)
+        self._sealed.seal(self._shard_dir(index), index, ids, shard.identity_keys(), first)
         self._opened.pop(index).close()
         self._add_shard()
 
@@ -186,27 +175,12 @@ class ShardedStore(KgStore):
             self._sealed_read = True
             for index in range(self.shard_count):
                 if self._is_sealed(index):
-                    self._read_sealed(index)
-        found = self._homes.find(key_hashes(paper_ids))
-        return [None if home == MISSING else int(home) for home in found]
+                    self._sealed.read(self._shard_dir(index), index, self._keys_of(index))
+        return self._sealed.home_of(paper_ids)
 
-    def _read_sealed(self, index: int) -> None:
-        shard_dir = self._shard_dir(index)
-        try:
-            try:
-                raw = (shard_dir / SEALED_HASHES).read_bytes()
-                hashes = np.frombuffer(raw, dtype="<u8").astype(np.uint64)
-            except FileNotFoundError:  # sealed by a kg that kept only the id list
-                ids = (shard_dir / SEALED).read_text("utf-8").split()
-                if self.read_only:
-                    hashes = key_hashes(ids)
-                else:
-                    hashes = _write_hashes(shard_dir / SEALED_HASHES, ids)
-            labels = json.loads((shard_dir / FIRST_LABELS).read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"{shard_dir}: unreadable shard list ({exc})") from None
-        self._homes.add(hashes, index)
-        self._labels.update(labels)
+    def _keys_of(self, index: int) -> Callable[[], Iterable[str]]:
+        """Shard ``index``'s identity keys, read only when asked (an old shard's)."""
+        return lambda: self.shard(index).identity_keys()
 
     def _by_shard(self, paper_ids: Iterable[str]) -> dict[int, list[str]]:
         ids, last = list(paper_ids), self.shard_count - 1
@@ -230,6 +204,8 @@ class ShardedStore(KgStore):
         for index, group in by_shard.items():
             (self._shard_dir(index) / SEALED_COUNTS).unlink(missing_ok=True)
             self.shard(index, write=True).upsert(group)
+            keys = (k for ex in group for k in ex.paper.identity_keys)
+            self._sealed.note_keys(self._shard_dir(index), index, keys)
         while rest:
             shard = self.shard(self.shard_count - 1)
             present = shard.has_papers(ex.paper.id for ex in rest)
@@ -242,6 +218,17 @@ class ShardedStore(KgStore):
                 shard.upsert(fits)
             if shard.stats().papers >= self.shard_papers:
                 self._seal()
+        self._drop_merged(batch)
+
+    def _drop_merged(self, batch: Sequence[PaperExtraction]) -> None:
+        """Remove the papers of other shards that a paper of ``batch`` was merged from
+        (the contract's upsert; each shard's own upsert already dropped its own)."""
+        ids = {ex.paper.id for ex in batch}
+        gone = sorted({k for ex in batch for k in ex.paper.identity_keys} - ids)
+        for index, found in self._by_shard(gone).items():
+            if present := self.shard(index).has_papers(found):
+                (self._shard_dir(index) / SEALED_COUNTS).unlink(missing_ok=True)
+                self.shard(index, write=True).remove(present)
 
     def flush(self) -> None:
         for shard in self._opened.values():
@@ -249,6 +236,17 @@ class ShardedStore(KgStore):
                 shard.flush()
 
     # -- reading --------------------------------------------------------------------------
+    def identities(self, keys: Sequence[str]) -> dict[str, frozenset[str]]:
+        """Asked of the open shard and of the sealed shards whose key lists hold a key."""
+        if not self.shard_count:
+            return {}
+        self.homes([])  # reads the sealed shards' lists once
+        shards = {self.shard_count - 1, *self._sealed.holding(keys)}
+        found: dict[str, frozenset[str]] = {}
+        for index in sorted(shards):
+            found.update(self.shard(index).identities(keys))
+        return found
+
     def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         for index, ids in self._by_shard(paper_ids).items():
@@ -373,10 +371,3 @@ def _env_shard_papers() -> int:
     if size < 1:
         raise UsageError(f"KG_SHARD_PAPERS must be at least 1, not {size}")
     return size
-
-
-def _write_hashes(path: Path, paper_ids: Sequence[str]) -> Hashes:
-    """Write the papers' sorted id hashes (``SEALED_HASHES``) and return them."""
-    hashes = np.sort(key_hashes(paper_ids))
-    write_atomically(path, hashes.astype("<u8").tobytes())
-    return hashes

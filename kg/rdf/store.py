@@ -20,6 +20,7 @@ from kg.errors import StoreError, UsageError
 from kg.model import Entity, EntityKind, PaperExtraction
 from kg.rdf import directory
 from kg.rdf.answers import ready_answer
+from kg.rdf.identity import find_identities, stored_keys
 from kg.rdf.index import IndexGraph
 from kg.rdf.lookups import CACHE_ENTRIES_MAX
 from kg.rdf.mapping import (
@@ -145,8 +146,10 @@ class OxigraphStore(KgStore):
         it: a paper cut off by a crash has no hash, so the next build extracts it again and
         replaces its partial graph.
         """
+        batch = list({ex.paper.id: ex for ex in batch}.values())  # a paper twice: its last
         for ex in batch:
-            check_paper_id(ex.paper.id)  # before anything is written
+            for key in ex.paper.identity_keys:
+                check_paper_id(key)  # before anything is written
         if self._recount_due:
             self.index.recount()
         try:
@@ -160,14 +163,11 @@ class OxigraphStore(KgStore):
         tally, pages, pairs = Tally(), PageChanges(), PairChanges()
         fresh: list[PaperExtraction] = []
         stored: list[PaperExtraction] = []
+        ids = {ex.paper.id for ex in batch}
         for ex in batch:
-            g = paper_nodes(self.base, ex.paper.id)[1]
-            if self._store.contains_named_graph(g):
-                old = self._stored_edges(ex.paper.id, g)
-                tally.remove(old)
-                pages.remove(ex.paper.id, old.edges)
-                pairs.remove(old.edges)
-                self._store.remove_graph(g)
+            for gone in set(ex.paper.identity_keys) - ids:  # merged into this paper
+                self._drop(gone, tally, pages, pairs)
+            if self._drop(ex.paper.id, tally, pages, pairs):
                 stored.append(ex)
             else:
                 fresh.append(ex)
@@ -192,6 +192,33 @@ class OxigraphStore(KgStore):
         self._store.remove(self.index.writing)
         if self._unflushed >= FLUSH_EVERY_QUADS:
             self.flush()
+
+    def remove(self, paper_ids: Iterable[str]) -> int:
+        """Drop stored papers merged into a paper of another shard; returns how many."""
+        self._store.add(self.index.writing)
+        tally, pages, pairs = Tally(), PageChanges(), PairChanges()
+        dropped = sum(self._drop(pid, tally, pages, pairs) for pid in paper_ids)
+        self.index.apply(tally)
+        self.index.turn_pages(pages)
+        self.index.count_pairs(pairs)
+        self._store.remove(self.index.writing)
+        return dropped
+
+    def identity_keys(self) -> Iterator[str]:
+        """Every stored paper's identity keys (a sealed shard lists them)."""
+        return stored_keys(self._store, (self.entities_graph, self.index_graph))
+
+    def _drop(self, paper_id: str, tally: Tally, pages: PageChanges, pairs: PairChanges) -> bool:
+        """Remove paper ``paper_id``'s graph and its share of the counts; False: none."""
+        g = paper_nodes(self.base, paper_id)[1]
+        if not self._store.contains_named_graph(g):
+            return False
+        old = self._stored_edges(paper_id, g)
+        tally.remove(old)
+        pages.remove(paper_id, old.edges)
+        pairs.remove(old.edges)
+        self._store.remove_graph(g)
+        return True
 
     def _quads(
         self,
@@ -246,6 +273,9 @@ class OxigraphStore(KgStore):
         self._unflushed = 0
 
     # -- reading -------------------------------------------------------------------------
+    def identities(self, keys: Sequence[str]) -> dict[str, frozenset[str]]:
+        return find_identities(self._store, keys, (self.entities_graph, self.index_graph))
+
     def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]:
         out = {}
         for pid in paper_ids:

@@ -26,6 +26,8 @@ P = {
         "identifier": DCTERMS + "identifier",
         "creator": DCTERMS + "creator",
         "contentHash": KG + "contentHash",
+        "titleKey": KG + "titleKey",
+        "alias": KG + "alias",
         "arxivId": KG + "arxivId",
         "doi": KG + "doi",
         "url": KG + "url",

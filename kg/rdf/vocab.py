@@ -92,6 +92,7 @@ PAPER_FIELD_PROPERTY: dict[str, str] = {
     "doi": KG + "doi",
     "url": KG + "url",
     "authors": DCTERMS + "creator",
+    "aliases": KG + "alias",
 }
 
 KIND_CLASS: dict[EntityKind, str] = {kind: KG + kind.value for kind in EntityKind}

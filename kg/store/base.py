@@ -67,7 +67,9 @@ class Store(ABC):
     """A graph store: upserts papers with their edges, answers named and raw queries.
 
     ``upsert`` replaces everything known about each paper in the batch, so re-running a
-    build gives the same graph and a crash leaves whole papers or none of them.
+    build gives the same graph and a crash leaves whole papers or none of them. It also
+    removes every stored paper whose id is another of the new paper's identity keys
+    (``Paper.identity_keys``): that paper was merged into this one (``kg.ingest.identity``).
     """
 
     name: ClassVar[str]
@@ -85,6 +87,11 @@ class Store(ABC):
 
     @abstractmethod
     def upsert(self, batch: Sequence[PaperExtraction]) -> None: ...
+
+    @abstractmethod
+    def identities(self, keys: Sequence[str]) -> dict[str, frozenset[str]]:
+        """The identity keys of each stored paper that holds any of ``keys``, by paper id:
+        what a build needs to merge a paper arriving under another id into it."""
 
     @abstractmethod
     def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]:

@@ -14,8 +14,7 @@ from kg.errors import UsageError
 from kg.graph.networkx import PAPER, Cut, neighbourhood, to_networkx, top_k
 from kg.model import EntityKind, PaperExtraction
 from kg.query import run_named
-from kg.query.papers import find_paper as find_paper_id
-from kg.query.papers import paper_keys
+from kg.query.papers import find_stored_paper
 from kg.resolve import Resolver
 from kg.store.base import Store
 from kg.viz.render import KIND_STYLE, ViewResult, code_link, render, short, write_view
@@ -48,18 +47,6 @@ PLURAL = {
 }
 SUMMARY_CHARS = 280  # a first sentence longer than this is cut in the tooltip
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9(\"'“])")
-
-
-def find_paper(graph: nx.MultiDiGraph, paper: str) -> str:
-    """The paper node ``paper`` names (``kg.query.papers.find_paper``'s rules)."""
-    return find_paper_id(
-        (
-            (str(node), str(attrs.get("title") or ""), attrs.get("arxiv_id"))
-            for node, attrs in graph.nodes(data=True)
-            if attrs.get("kind") == PAPER
-        ),
-        paper,
-    )
 
 
 def find_entities(
@@ -246,7 +233,7 @@ def view_store(
 
     At most one focus: ``query`` (a named query: answer papers with their entities, or
     answer entities with their papers), ``paper`` (id, arXiv id or title prefix: see
-    ``find_paper``) or ``entity`` (everything within ``hops``). The node budget keeps the
+    ``find_stored_paper``) or ``entity`` (everything within ``hops``). The node budget keeps the
     focus first, then the best-connected nodes. Without a focus, the ``overview`` of at
     most ``min(max_nodes, OVERVIEW_NODES)`` nodes; ``render(view_graph(...))`` draws
     everything instead. Entity and entity-answer views read the whole store, as stores
@@ -266,10 +253,8 @@ def view_store(
         label = query_title(query, query_args)
     elif paper is not None:
         # one hop needs only the paper's own record; more hops need its neighbours' too
-        full = view_graph(store.extractions(paper_keys(paper) if hops <= 1 else None))
-        if not full:
-            full = view_graph(store.extractions())
-        centre = find_paper(full, paper)
+        centre = find_stored_paper(store, paper)
+        full = view_graph(store.extractions([centre] if hops <= 1 else None))
         graph, keep, ranked_by = neighbourhood(full, centre, hops), [centre], "the paper"
         label = f"kg: {full.nodes[centre]['title']}"
     elif entity is not None:

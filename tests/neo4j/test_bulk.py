@@ -119,8 +119,13 @@ def test_a_missing_or_corrupt_source_is_exit_2_and_the_database_stays(
 
 def test_kg_load_after_a_bulk_import_adds_papers(bulk: Bulk, tmp_path: Path,
                                                  seed_extractions: list[PaperExtraction]) -> None:
-    new = [dataclasses.replace(ex, paper=dataclasses.replace(ex.paper, id=f"title:bulk{i}"))
-           for i, ex in enumerate(seed_extractions[:25])]
+    # new papers: another id and title (the same title would make them the same paper)
+    new = [
+        dataclasses.replace(
+            ex, paper=dataclasses.replace(ex.paper, id=f"title:bulk{i}", title=f"Bulk {i}")
+        )
+        for i, ex in enumerate(seed_extractions[:25])
+    ]
     more = embedded(tmp_path / "more", [*seed_extractions[25:40], *new])
     with Neo4jStore.open(uri=bulk.uri) as store, OxigraphStore(more, read_only=True) as src:
         before = store.stats()

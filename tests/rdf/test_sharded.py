@@ -11,7 +11,8 @@ from kg.errors import StoreError
 from kg.jobs.build import build
 from kg.model import EntityKind, PaperExtraction
 from kg.query import QUERIES, run_named
-from kg.rdf.sharded import FIRST_LABELS, SEALED, SEALED_COUNTS, SEALED_HASHES, ShardedStore
+from kg.rdf.sealed import FIRST_LABELS, SEALED, SEALED_HASHES
+from kg.rdf.sharded import SEALED_COUNTS, ShardedStore
 from kg.rdf.store import OxigraphStore
 from kg.store import open_store
 

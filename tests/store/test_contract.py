@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import UsageError
-from kg.model import PaperExtraction, Relation
+from kg.model import PaperExtraction, Relation, paper_id, title_id
 from kg.query import QUERIES, run_named
 from kg.store import STORES, Capability, Store, open_store
 
@@ -138,6 +138,43 @@ def test_upsert_replaces_a_paper(store: Store, batch: list[PaperExtraction]) -> 
     assert store.stats().papers == len(batch)
 
 
+def _with_ids(ex: PaperExtraction, **ids: object) -> PaperExtraction:
+    """``ex`` as a source with these identifiers would give it (``kg.ingest.identity``)."""
+    paper = dataclasses.replace(ex.paper, **ids)
+    fields = {f: getattr(paper, f) for f in ("arxiv_id", "doi")}
+    return dataclasses.replace(
+        ex, paper=dataclasses.replace(paper, id=paper_id(title=paper.title, **fields))
+    )
+
+
+def test_identities_find_a_paper_by_any_of_its_ids(
+    store: Store, batch: list[PaperExtraction]
+) -> None:
+    named = _with_ids(batch[0], arxiv_id="2401.00001", doi="10.1/one", aliases=("openalex:W1",))
+    store.upsert([named, *batch[1:]])
+    title_key = title_id(named.paper.title)
+    for key in ("arxiv:2401.00001", "doi:10.1/one", "openalex:W1", title_key):
+        found = store.identities([key, "arxiv:9999.99999"])
+        assert found == {"arxiv:2401.00001": frozenset(named.paper.identity_keys)}, key
+    assert set(store.identities([title_id(batch[1].paper.title)])) == {batch[1].paper.id}
+    assert store.identities(["doi:10.1/none", "title:0000000000000000"]) == {}
+
+
+def test_upsert_removes_the_paper_merged_into_another_id(
+    store: Store, batch: list[PaperExtraction]
+) -> None:
+    store.upsert(batch)
+    before = store.stats()
+    old = batch[SIZE // 2]  # stored under its title key; now it comes with an arXiv id
+    new = _with_ids(old, arxiv_id="2401.00002")
+    store.upsert([new])
+    assert store.stats() == before  # one paper, under its new id: counts unchanged
+    assert store.content_hashes([old.paper.id, new.paper.id]).keys() == {new.paper.id}
+    (got,) = store.extractions([new.paper.id])
+    assert (got.paper.arxiv_id, _edges(got)) == ("2401.00002", _edges(old))
+    assert set(store.identities([old.paper.id])) == {new.paper.id}
+
+
 def _cut(ex: PaperExtraction) -> PaperExtraction:
     return dataclasses.replace(ex, mentions=ex.mentions[: len(ex.mentions) // 2])
 
@@ -216,4 +253,3 @@ def test_a_misspelt_name_is_named_alike_by_every_backend(store: Store, batch: li
     dataset = _dataset(batch)
     with pytest.raises(UsageError, match=f"did you mean {re.escape(dataset)}"):
         run_named(store, "evaluated-on", {"dataset": dataset + "x"})
-

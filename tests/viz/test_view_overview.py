@@ -12,15 +12,14 @@ import pytest
 from kg.errors import UsageError
 from kg.graph.networkx import PAPER, to_networkx
 from kg.model import Paper, PaperExtraction, paper_id
-from kg.rdf.store import OxigraphStore
+from kg.query.papers import find_stored_paper, paper_keys
+from kg.rdf.store import MemoryStore, OxigraphStore
 from kg.viz import view_store
 from kg.viz.store import (
     OVERVIEW_NODES,
     SHARED_BY,
-    find_paper,
     first_sentence,
     overview,
-    paper_keys,
     query_title,
     view_graph,
 )
@@ -61,6 +60,16 @@ TITLES = (
 GRAPH = to_networkx(papers(*TITLES, arxiv={"Flow Straight and Fast": "2209.03003v2"}))
 
 
+def find_paper(extractions: list[PaperExtraction], given: str) -> str:
+    """The id ``kg view --paper`` centres on, over a store of ``extractions``."""
+    with MemoryStore(None) as store:
+        store.upsert(extractions)
+        return find_stored_paper(store, given)
+
+
+FLOW_PAPERS = papers(*TITLES, arxiv={"Flow Straight and Fast": "2209.03003v2"})
+
+
 @pytest.mark.parametrize(
     ("given", "title"),
     [
@@ -76,23 +85,23 @@ GRAPH = to_networkx(papers(*TITLES, arxiv={"Flow Straight and Fast": "2209.03003
     ],
 )
 def test_find_paper(given: str, title: str) -> None:
-    assert GRAPH.nodes[find_paper(GRAPH, given)]["title"] == title
+    assert GRAPH.nodes[find_paper(FLOW_PAPERS, given)]["title"] == title
 
 
 def test_find_paper_errors_are_one_line() -> None:
     with pytest.raises(UsageError) as ambiguous:
-        find_paper(GRAPH, "flow")
+        find_paper(FLOW_PAPERS, "flow")
     text = str(ambiguous.value)
     assert "'flow' starts 3 paper titles" in text and "\n" not in text
     assert all(t[:40] in text for t in TITLES[:3]) and "Beta" not in text
-    many = to_networkx(papers(*(f"Flow {i}" for i in range(8))))
+    many = papers(*(f"Flow {i}" for i in range(8)))
     shown = r"starts 8 paper titles: Flow 0 \(title:[0-9a-f]{8}\); .*Flow 4 \(title:\w+\); …;"
     with pytest.raises(UsageError, match=shown) as cut:  # each with the id that picks it
         find_paper(many, "Flow")
     assert "Flow 5" not in str(cut.value)
     for nothing in ("Gamma", "", "2301.00001"):
         with pytest.raises(UsageError, match="no paper") as missing:
-            find_paper(GRAPH, nothing)
+            find_paper(FLOW_PAPERS, nothing)
         assert "\n" not in str(missing.value)
 
 
