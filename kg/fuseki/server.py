@@ -152,6 +152,18 @@ def write_config(home: Path) -> Path:
     return config
 
 
+def write_passwords(home: Path, auth: tuple[str, str]) -> Path:
+    """Jetty's password file (``user: password``), readable by its owner only."""
+    user, password = auth
+    if not user or any(c in user + password for c in ":\r\n"):
+        raise StoreError("a Fuseki user and password may not be empty or hold ':' or line breaks")
+    path = Path(home).resolve() / "conf" / "passwd"
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_text(f"{user}: {password}\n", encoding="utf-8")
+    return path
+
+
 def port_free(port: int) -> bool:
     """Nothing listens on ``port`` (TIME_WAIT leftovers of a killed server do not count)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -201,7 +213,13 @@ def status(home: Path = DEFAULT_HOME) -> ServerStatus:
     return ServerStatus(home, False)
 
 
-def _wait_ready(endpoint: str, proc: subprocess.Popen[bytes], home: Path, deadline: float) -> None:
+def _wait_ready(
+    endpoint: str,
+    auth: tuple[str, str] | None,
+    proc: subprocess.Popen[bytes],
+    home: Path,
+    deadline: float,
+) -> None:
     """Until the dataset answers a query: an open port alone is not a loaded dataset."""
     while True:
         if proc.poll() is not None:
@@ -210,7 +228,7 @@ def _wait_ready(endpoint: str, proc: subprocess.Popen[bytes], home: Path, deadli
                 f"log tail:\n{log_tail(home)}"
             )
         try:
-            answer = httpx.get(endpoint, params={"query": "ASK {}"}, timeout=2.0)
+            answer = httpx.get(endpoint, params={"query": "ASK {}"}, auth=auth, timeout=2.0)
             if answer.status_code == 200:
                 return
         except httpx.HTTPError:
@@ -225,9 +243,14 @@ def _wait_ready(endpoint: str, proc: subprocess.Popen[bytes], home: Path, deadli
 
 
 def start(
-    home: Path = DEFAULT_HOME, port: int = DEFAULT_PORT, heap: str = "1g", timeout: float = 90.0
+    home: Path = DEFAULT_HOME,
+    port: int = DEFAULT_PORT,
+    heap: str = "1g",
+    timeout: float = 90.0,
+    auth: tuple[str, str] | None = None,
 ) -> ServerHandle:
-    """Start a server in ``home`` (or return the one already running there).
+    """Start a server in ``home`` (or return the one already running there); with
+    ``auth`` (user, password) every request must give them by HTTP basic auth.
 
     The JVM is detached (own session, output in ``logs/console.log``), so it outlives the
     ``kg fuseki start`` that launched it; ``stop(home)`` ends it.
@@ -242,6 +265,8 @@ def start(
         )
     command = java_args(MAIN, heap)
     config = write_config(home)
+    if auth is not None:
+        command += ["--auth=basic", f"--passwd={write_passwords(home, auth)}"]
     home = home.resolve()
     endpoint = f"http://127.0.0.1:{port}/{DATASET}"
     began = time.monotonic()
@@ -257,7 +282,7 @@ def start(
     _CHILDREN[proc.pid] = proc
     state = {"pid": proc.pid, "endpoint": endpoint}
     (home / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
-    _wait_ready(endpoint, proc, home, began + timeout)
+    _wait_ready(endpoint, auth, proc, home, began + timeout)
     return ServerHandle(home, endpoint, proc.pid, round(time.monotonic() - began, 2))
 
 
