@@ -103,7 +103,8 @@ class SparqlStore(Store):
         if not papers:
             return
         tally = Tally()
-        for old in self._stored_edges(papers).values():
+        stored = self._stored_edges(papers)
+        for old in stored.values():
             tally.remove(old)
         for ex in papers:
             tally.add(PaperEdges.of(self.base, ex))
@@ -113,8 +114,8 @@ class SparqlStore(Store):
         for quad in self._quads(papers, known, new_kinds):
             graphs[str(quad.graph_name)].append(f"{quad.subject} {quad.predicate} {quad.object} .")
         tally.new_entities(new_kinds)
-        drops = "".join(
-            f"DROP SILENT GRAPH {paper_nodes(self.base, ex.paper.id)[1]} ;\n" for ex in papers
+        drops = "".join(  # only graphs that are there: a new paper has none to drop
+            f"DROP SILENT GRAPH {paper_nodes(self.base, pid)[1]} ;\n" for pid in stored
         )
         inserts = "\n".join(
             f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in graphs.items()
