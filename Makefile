@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck services neo4j-jars chromium bench clean
+.PHONY: demo test lint typecheck services neo4j-jars fuseki-jars chromium bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/kg run pipelines/daily_papers.toml
 
-## test: lint, type-check, start real services (Neo4j, Chromium) and run every test
+## test: lint, type-check, start real services (Neo4j, Fuseki, Chromium) and run every test
 test: $(STAMP) services lint typecheck
 	bash scripts/run_tests.sh
 
@@ -27,10 +27,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-services: neo4j-jars chromium
+services: neo4j-jars fuseki-jars chromium
 
 neo4j-jars:
 	bash scripts/neo4j_jars.sh
+
+fuseki-jars:
+	bash scripts/fuseki_jars.sh
 
 chromium:
 	bash scripts/install_chromium.sh

@@ -48,4 +48,5 @@ def seed_store(
     return store
 
 
+from tests.fuseki_fixture import fuseki_endpoint, sparql_store  # noqa: E402, F401  (session-wide Fuseki fixtures)
 from tests.neo4j_fixture import neo4j_store, neo4j_uri  # noqa: E402, F401  (session-wide Neo4j fixtures)

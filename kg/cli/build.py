@@ -14,6 +14,7 @@ from kg.cli.common import (
     Aliases,
     Database,
     Db,
+    Endpoint,
     Fmt,
     SkipBad,
     Sources,
@@ -54,6 +55,7 @@ def build(
     store: StoreName = DEFAULT_STORE,
     uri: Uri = None,
     database: Database = None,
+    endpoint: Endpoint = None,
     fmt: Fmt = None,
     skip_bad: SkipBad = False,
     aliases: Aliases = None,
@@ -100,7 +102,7 @@ def build(
         max_record_bytes=max_record_bytes,
     )
     check_workers(workers)
-    options = {"base_iri": base_iri, "uri": uri, "database": database}
+    options = {"base_iri": base_iri, "uri": uri, "database": database, "endpoint": endpoint}
     if from_extracted is not None:
         from kg.jobs.distributed import store_partitions
 

@@ -57,7 +57,8 @@ StoreName = Annotated[
         "--store",
         help="Store backend: oxigraph (embedded, opens either layout), sharded (build a "
         "new oxigraph store in shards of KG_SHARD_PAPERS papers, for millions), neo4j, "
-        "memory (nothing kept), or one a plug-in registers.",
+        "memory (nothing kept), sparql (a SPARQL 1.1 triplestore such as Fuseki), or one a "
+        "plug-in registers.",
     ),
 ]
 Fmt = Annotated[
@@ -94,6 +95,16 @@ Database = Annotated[
         "--database", envvar="NEO4J_DATABASE", help="Neo4j database (env NEO4J_DATABASE)."
     ),
 ]
+Endpoint = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        envvar="KG_SPARQL_ENDPOINT",
+        help="SPARQL endpoint URL for --store sparql (env KG_SPARQL_ENDPOINT; updates go to "
+        "KG_SPARQL_UPDATE_ENDPOINT if set, basic auth from KG_SPARQL_USERNAME / "
+        "KG_SPARQL_PASSWORD).",
+    ),
+]
 DEFAULT_DB = Path(".kg/db")
 
 
@@ -105,11 +116,12 @@ def open_backend(
     uri: str | None = None,
     database: str | None = None,
     language: str | None = None,
+    endpoint: str | None = None,
 ) -> Store:
     """Open ``store`` with the options every command shares; with ``language``, only a
     store that runs raw queries in it."""
     options = {"path": db, "read_only": read_only, "base_iri": base_iri}
-    options |= {"uri": uri, "database": database}
+    options |= {"uri": uri, "database": database, "endpoint": endpoint}
     if language is not None:
         return open_speaking(language, store, **options)
     return open_store(store, **options)

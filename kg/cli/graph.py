@@ -12,6 +12,7 @@ from kg.cli.common import (
     DEFAULT_DB,
     Database,
     Db,
+    Endpoint,
     QueryArgs,
     QueryName,
     QueryWithCode,
@@ -96,6 +97,7 @@ def export_cmd(
     store: StoreName = DEFAULT_STORE,
     uri: Uri = None,
     database: Database = None,
+    endpoint: Endpoint = None,
     query: QueryName = None,
     arg: QueryArgs = None,
     with_code: QueryWithCode = False,
@@ -110,7 +112,9 @@ def export_cmd(
     from kg.export import export
 
     args = focus_args(query, arg, with_code)
-    with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
+    with open_backend(
+        store, db, read_only=True, uri=uri, database=database, endpoint=endpoint
+    ) as backend:
         n = export(backend, fmt, out, query=query, query_args=args, base_iri=base_iri)
     print(f"{n} records written to {out} ({fmt})")
 
@@ -151,6 +155,7 @@ def load(
     db: Db = DEFAULT_DB,
     uri: Uri = None,
     database: Database = None,
+    endpoint: Endpoint = None,
     batch_size: Annotated[int, typer.Option(help="Papers per transaction.")] = 1000,
 ) -> None:
     """Copy an embedded store into another store, e.g. Neo4j; safe to re-run after a crash.
@@ -162,7 +167,7 @@ def load(
     at_least("--batch-size", batch_size)
     with (
         open_backend(DEFAULT_STORE, source, read_only=True) as src,
-        open_backend(store, db, uri=uri, database=database) as dst,
+        open_backend(store, db, uri=uri, database=database, endpoint=endpoint) as dst,
         progress_bar("loading") as (total, step),
     ):
         total(src.stats().papers)

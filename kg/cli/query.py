@@ -11,6 +11,7 @@ from kg.cli.common import (
     DEFAULT_DB,
     Database,
     Db,
+    Endpoint,
     Params,
     StoreName,
     Uri,
@@ -33,6 +34,7 @@ def query(
     store: StoreName = DEFAULT_STORE,
     uri: Uri = None,
     database: Database = None,
+    endpoint: Endpoint = None,
     with_code: Annotated[bool, typer.Option("--with-code", help="Only papers with code.")] = False,
     metric: Annotated[
         str | None, typer.Option(help="leaderboard: only this metric.", show_default=False)
@@ -65,7 +67,9 @@ def query(
         "limit": limit,
     }
     bound = bind_query_args(name, args or [], options)
-    with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
+    with open_backend(
+        store, db, read_only=True, uri=uri, database=database, endpoint=endpoint
+    ) as backend:
         table = run_named(backend, name, bound)
     print_table(shown_ids(table) if output is OutputFormat.table else table, output)
     cut_at = LIMIT.default if limit is None else limit
@@ -91,6 +95,7 @@ def sparql(
     text: Annotated[str, typer.Argument(help="A SPARQL SELECT/ASK/CONSTRUCT query.")],
     db: Db = DEFAULT_DB,
     store: StoreName = DEFAULT_STORE,
+    endpoint: Endpoint = None,
     param: Params = None,
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, json or csv.")
@@ -102,7 +107,8 @@ def sparql(
         ),
     ] = False,
 ) -> None:
-    """Run raw SPARQL on the embedded store (prefixes kg:, dcterms:, skos:, … predefined).
+    """Run raw SPARQL on the embedded store or a SPARQL endpoint (--store sparql), with
+    the prefixes kg:, dcterms:, skos:, … predefined.
 
     The store keeps evidence as one kg:evidenceRecord per paper; kg:Evidence nodes are in
     exports (docs/rdf.md). A sharded store runs the query on each shard and concatenates
@@ -113,7 +119,7 @@ def sparql(
     from kg.cli.guards import check_sparql
 
     check_sparql(text, allow_service)
-    with open_backend(store, db, read_only=True, language="sparql") as backend:
+    with open_backend(store, db, read_only=True, language="sparql", endpoint=endpoint) as backend:
         print_table(backend.query(text, parse_params(param)), output)
         if backend.parts > 1:
             print(f"ran on each of {backend.parts} shards; rows concatenated", file=sys.stderr)
@@ -152,12 +158,15 @@ def stats(
     store: StoreName = DEFAULT_STORE,
     uri: Uri = None,
     database: Database = None,
+    endpoint: Endpoint = None,
 ) -> None:
     """Count papers, entities by kind and edges by type.
 
     Example: kg stats --db out/db
     """
-    with open_backend(store, db, read_only=True, uri=uri, database=database) as backend:
+    with open_backend(
+        store, db, read_only=True, uri=uri, database=database, endpoint=endpoint
+    ) as backend:
         print_stats(backend.stats())
 
 

@@ -1,8 +1,9 @@
 """Store backends by name, each a ``kg.store.base.Store`` class: ``oxigraph`` (embedded,
 default; opens either layout), ``sharded`` (the same in shards of bounded size, for builds
-past a million papers), ``memory`` (held in memory, for one-process jobs) and ``neo4j``
-(Bolt). Entries are imported on first use; third parties add theirs through the
-``kg.stores`` entry-point group."""
+past a million papers), ``memory`` (held in memory, for one-process jobs), ``neo4j``
+(Bolt) and ``sparql`` (any SPARQL 1.1 triplestore over HTTP, such as Fuseki). Entries are
+imported on first use; third parties add theirs through the ``kg.stores`` entry-point
+group."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ STORES.register("oxigraph", "kg.rdf.store:OxigraphStore")
 STORES.register("sharded", "kg.rdf.sharded:ShardedStore")
 STORES.register("memory", "kg.rdf.store:MemoryStore")
 STORES.register("neo4j", "kg.neo4j.store:Neo4jStore")
+STORES.register("sparql", "kg.fuseki.store:SparqlStore")
 
 DEFAULT_STORE = "oxigraph"
 #: The graph-database server ``kg load`` copies into and ``kg cypher`` asks by default.

@@ -17,23 +17,31 @@ from kg.model import PaperExtraction, Relation, paper_id, title_id
 from kg.query import QUERIES, run_named
 from kg.store import STORES, Capability, Store, open_store
 
-NAMES = ["memory", "oxigraph", "sharded", "neo4j"]
-BACKENDS = [*NAMES[:3], pytest.param("neo4j", marks=pytest.mark.neo4j)]
+NAMES = ["memory", "oxigraph", "sharded", "neo4j", "sparql"]
+BACKENDS = [
+    *NAMES[:3],
+    pytest.param("neo4j", marks=pytest.mark.neo4j),
+    pytest.param("sparql", marks=pytest.mark.fuseki),
+]
+#: servers: the session fixture that empties one, and the option that opens it
+SERVERS = {"neo4j": ("neo4j_store", "uri", "neo4j_uri"),
+           "sparql": ("sparql_store", "endpoint", "fuseki_endpoint")}
 SIZE = 60
 #: small, so the batch spans several shards (some sealed) on the sharded store
 SHARD_PAPERS = 25
 
 
 def _open(name: str, request: pytest.FixtureRequest, path: Path) -> Store:
-    if name == "neo4j":
-        return open_store(name, uri=request.getfixturevalue("neo4j_uri"))
+    if name in SERVERS:
+        _, option, address = SERVERS[name]
+        return open_store(name, **{option: request.getfixturevalue(address)})
     return open_store(name, path=path, shard_papers=SHARD_PAPERS)
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "neo4j":
-        yield request.getfixturevalue("neo4j_store")
+    if request.param in SERVERS:
+        yield request.getfixturevalue(SERVERS[request.param][0])
         return
     opened = _open(request.param, request, tmp_path / "db")
     try:
@@ -220,8 +228,8 @@ def test_flush_and_close(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    if name == "neo4j":
-        request.getfixturevalue("neo4j_store")  # the session server, emptied
+    if name in SERVERS:
+        request.getfixturevalue(SERVERS[name][0])  # the session server, emptied
     closed: list[Store] = []
     opened = _open(name, request, tmp_path / "db")
     original = type(opened).close

@@ -15,14 +15,14 @@ from kg.store import DEFAULT_SERVER, DEFAULT_STORE, STORES, Capability, open_spe
 
 
 def test_the_shipped_stores_declare_language_and_capabilities() -> None:
-    assert STORES.names() == ["memory", "neo4j", "oxigraph", "sharded"]
+    assert STORES.names() == ["memory", "neo4j", "oxigraph", "sharded", "sparql"]
     languages = {name: STORES.get(name).query_language for name in STORES.names()}
     assert languages == {"memory": "sparql", "neo4j": "cypher", "oxigraph": "sparql",
-                         "sharded": "sparql"}
+                         "sharded": "sparql", "sparql": "sparql"}
     on_disk = {n for n in STORES.names() if Capability.DIRECTORY in STORES.get(n).capabilities}
     assert on_disk == {"oxigraph", "sharded"}
     quads = {n for n in STORES.names() if Capability.QUADS in STORES.get(n).capabilities}
-    assert quads == {"memory", "oxigraph", "sharded"}
+    assert quads == {"memory", "oxigraph", "sharded", "sparql"}
     assert STORES.get(DEFAULT_STORE).query_language == "sparql"
     assert STORES.get(DEFAULT_SERVER).query_language == "cypher"
 

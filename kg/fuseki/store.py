@@ -1,0 +1,304 @@
+"""The ``sparql`` store: kg's RDF in any SPARQL 1.1 triplestore, over HTTP.
+
+The graphs are the embedded store's, quad for quad (``kg.rdf.mapping``): one named graph
+per paper with its evidence as one record, one graph of entities, and the running counts
+(``kg.rdf.tally``) in the index graph, so the named questions' SPARQL texts, the top-*
+ones included, answer here as they do embedded. The rankings, first pages and pair counts
+the embedded index adds are not kept: questions run their texts on the server.
+
+The endpoint must answer over the union of its named graphs (Fuseki/TDB2:
+``tdb2:unionDefaultGraph``, as ``kg fuseki start`` configures it). Each upsert is one
+SPARQL Update request, which the server runs as one transaction: the batch's papers are
+replaced whole (``DROP SILENT GRAPH`` then ``INSERT DATA``) with their entities and
+counts, or nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from pyoxigraph import NamedNode, Quad, Variable
+
+from kg.errors import UsageError
+from kg.fuseki.protocol import SparqlClient
+from kg.model import Entity, EntityKind, PaperExtraction
+from kg.rdf.mapping import (
+    PAPER_NODE,
+    entity_quads,
+    expand_evidence,
+    paper_nodes,
+    read_paper_graph,
+    stored_paper_quads,
+)
+from kg.rdf.sparql import Term, to_term, with_values
+from kg.rdf.tally import COUNT, PAPER_COUNT, PaperEdges, Tally
+from kg.rdf.terms import RDF_TYPE, P, entity_node
+from kg.rdf.vocab import (
+    CLASS_KIND,
+    DEFAULT_BASE_IRI,
+    KIND_CLASS,
+    PAPER_CLASS,
+    RELATION_PROPERTY,
+    check_paper_id,
+    entities_graph_iri,
+    index_graph_iri,
+)
+from kg.store.base import Capability, Stats, Store, Table
+
+DEFAULT_ENDPOINT = "http://127.0.0.1:3030/kg"
+#: Papers per read request (their IRIs travel in a VALUES block).
+READ_CHUNK = 200
+_RELATIONS = " ".join(f"<{iri}>" for iri in RELATION_PROPERTY.values())
+
+
+def _values(rows: Iterable[tuple[Any, ...]]) -> str:
+    """A VALUES block's rows: every term written by pyoxigraph, escaped."""
+    return " ".join("(" + " ".join(str(t) for t in row) + ")" for row in rows)
+
+
+class SparqlStore(Store):
+    name = "sparql"
+    query_language = "sparql"
+    capabilities = frozenset({Capability.QUADS})
+    base: str
+
+    def __init__(self, client: SparqlClient, base_iri: str | None = None) -> None:
+        self.client = client
+        self.endpoint = client.endpoint
+        self.base = base_iri or DEFAULT_BASE_IRI
+        self.entities_graph = NamedNode(entities_graph_iri(self.base))
+        self.index_graph = NamedNode(index_graph_iri(self.base))
+        self.client.solutions("SELECT * WHERE { } LIMIT 1")  # reachable, credentials taken
+
+    @classmethod
+    def open(
+        cls,
+        endpoint: str | None = None,
+        update_endpoint: str | None = None,
+        base_iri: str | None = None,
+        timeout: float = 300.0,
+        **_: Any,
+    ) -> SparqlStore:
+        """Open from arguments, else KG_SPARQL_ENDPOINT / KG_SPARQL_UPDATE_ENDPOINT /
+        KG_SPARQL_USERNAME / KG_SPARQL_PASSWORD (updates go to the query URL unless told)."""
+        endpoint = endpoint or os.environ.get("KG_SPARQL_ENDPOINT") or DEFAULT_ENDPOINT
+        if endpoint.partition("://")[0].lower() not in ("http", "https"):
+            raise UsageError(f"{endpoint}: not a SPARQL endpoint URL; use http(s)://HOST/PATH")
+        update_endpoint = update_endpoint or os.environ.get("KG_SPARQL_UPDATE_ENDPOINT")
+        user = os.environ.get("KG_SPARQL_USERNAME")
+        password = os.environ.get("KG_SPARQL_PASSWORD")
+        auth = (user or "", password) if password is not None else None
+        return cls(SparqlClient(endpoint, update_endpoint, auth, timeout), base_iri)
+
+    # -- writing -------------------------------------------------------------------------
+    def upsert(self, batch: Sequence[PaperExtraction]) -> None:
+        """One update request: the batch's old graphs dropped, the new ones inserted with
+        their entities, the running counts moved by what changed."""
+        for ex in batch:
+            check_paper_id(ex.paper.id)  # before anything is sent
+        papers = list({ex.paper.id: ex for ex in batch}.values())  # the last one counts
+        if not papers:
+            return
+        tally = Tally()
+        stored = self._stored_edges(papers)
+        for old in stored.values():
+            tally.remove(old)
+        for ex in papers:
+            tally.add(PaperEdges.of(self.base, ex))
+        known = self._stored_entities(papers)
+        graphs: defaultdict[str, list[str]] = defaultdict(list)
+        new_kinds: list[str] = []
+        for quad in self._quads(papers, known, new_kinds):
+            graphs[str(quad.graph_name)].append(f"{quad.subject} {quad.predicate} {quad.object} .")
+        tally.new_entities(new_kinds)
+        drops = "".join(  # only graphs that are there: a new paper has none to drop
+            f"DROP SILENT GRAPH {paper_nodes(self.base, pid)[1]} ;\n" for pid in stored
+        )
+        inserts = "\n".join(
+            f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in graphs.items()
+        )
+        self.client.update(f"{drops}INSERT DATA {{\n{inserts}\n}} ;\n{self._count_update(tally)}")
+
+    def _quads(
+        self, papers: Sequence[PaperExtraction], known: set[str], new_kinds: list[str]
+    ) -> Iterator[Quad]:
+        """The embedded store's quads for ``papers``; an entity's type, key and preferred
+        label go with the first paper to name it."""
+        for ex in papers:
+            yield from stored_paper_quads(self.base, ex, True)
+            for entity, surfaces in ex.entity_surfaces().items():
+                iri = entity_node(self.base, entity.kind, entity.key).value
+                is_new = iri not in known
+                if is_new:
+                    known.add(iri)
+                    new_kinds.append(KIND_CLASS[entity.kind])
+                yield from entity_quads(self.base, entity, surfaces, self.entities_graph, is_new)
+
+    def _count_update(self, tally: Tally) -> str:
+        """Each running count moved by its change; a count that reaches 0 is removed, as
+        the embedded store removes it."""
+        changes = tally.changes()
+        if not changes:
+            return ""
+        index = self.index_graph
+        rows = _values(
+            (NamedNode(s), NamedNode(c), to_term(delta)) for (s, c), delta in changes.items()
+        )
+        return (
+            f"DELETE {{ GRAPH {index} {{ ?s ?c ?old }} }}\n"
+            f"INSERT {{ GRAPH {index} {{ ?s ?c ?new }} }}\n"
+            f"WHERE {{ VALUES (?s ?c ?d) {{ {rows} }}\n"
+            f"  OPTIONAL {{ GRAPH {index} {{ ?s ?c ?old }} }}\n"
+            f"  BIND(COALESCE(?old, 0) + ?d AS ?new) }} ;\n"
+            f"DELETE WHERE {{ GRAPH {index} {{ ?s <{COUNT}> 0 }} }} ;\n"
+            f"DELETE WHERE {{ GRAPH {index} {{ ?s <{PAPER_COUNT}> 0 }} }}"
+        )
+
+    def _stored_edges(self, papers: Sequence[PaperExtraction]) -> dict[str, PaperEdges]:
+        """What the stored versions of ``papers`` add to the counts, by paper id."""
+        found: dict[str, tuple[bool, set[tuple[str, str]]]] = {}
+        for chunk in _chunks([ex.paper.id for ex in papers]):
+            rows = _values((to_term(pid), *paper_nodes(self.base, pid)) for pid in chunk)
+            text = (
+                f"SELECT ?id ?r ?e WHERE {{ VALUES (?id ?p ?g) {{ {rows} }} "
+                f"VALUES ?r {{ {RDF_TYPE} {_RELATIONS} }} GRAPH ?g {{ ?p ?r ?e }} }}"
+            )
+            for row in self.client.solutions(text):
+                is_paper, edges = found.setdefault(row["id"].value, (False, set()))
+                if row["r"] == RDF_TYPE:
+                    found[row["id"].value] = (is_paper or row["e"] == PAPER_NODE, edges)
+                else:
+                    edges.add((row["r"].value, row["e"].value))
+        return {pid: PaperEdges(is_paper, frozenset(e)) for pid, (is_paper, e) in found.items()}
+
+    def _stored_entities(self, papers: Sequence[PaperExtraction]) -> set[str]:
+        """The IRIs among the entities ``papers`` name that the entities graph holds."""
+        iris = {
+            entity_node(self.base, entity.kind, entity.key)
+            for ex in papers
+            for entity in ex.entity_surfaces()
+        }
+        stored: set[str] = set()
+        for chunk in _chunks(sorted(iris, key=str)):
+            text = (
+                f"SELECT ?e WHERE {{ VALUES ?e {{ {' '.join(map(str, chunk))} }} "
+                f"GRAPH {self.entities_graph} {{ ?e <{P['key'].value}> ?k }} }}"
+            )
+            stored.update(row["e"].value for row in self.client.solutions(text))
+        return stored
+
+    # -- reading -------------------------------------------------------------------------
+    def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(paper_ids)):
+            rows = _values((to_term(pid), *paper_nodes(self.base, pid)) for pid in chunk)
+            text = (
+                f"SELECT ?id ?h WHERE {{ VALUES (?id ?p ?g) {{ {rows} }} "
+                f"GRAPH ?g {{ ?p {P['contentHash']} ?h }} }}"
+            )
+            out.update((row["id"].value, row["h"].value) for row in self.client.solutions(text))
+        return out
+
+    def paper_ids(self) -> list[str]:
+        """Every stored paper's id, in the order of their graphs' IRIs."""
+        text = f"SELECT ?g ?id WHERE {{ GRAPH ?g {{ ?p a {PAPER_NODE} ; {P['identifier']} ?id }} }}"
+        rows = sorted((row["g"].value, row["id"].value) for row in self.client.solutions(text))
+        return [pid for _, pid in rows]
+
+    def extractions(self, paper_ids: Iterable[str] | None = None) -> Iterator[PaperExtraction]:
+        ids = self.paper_ids() if paper_ids is None else list(paper_ids)
+        for chunk in _chunks(ids):
+            graphs = self._graphs(chunk)
+            entities = self._entities([NamedNode(g) for g in graphs])
+            for quads in graphs.values():
+                if quads:
+                    yield read_paper_graph(expand_evidence(self.base, quads), entities)
+
+    def quads(self) -> Iterator[Quad]:
+        """Every quad as exports carry it (evidence reified): the entities, then the papers
+        a chunk at a time; the running counts are not data."""
+        text = f"SELECT ?s ?p ?o WHERE {{ GRAPH {self.entities_graph} {{ ?s ?p ?o }} }}"
+        for row in self.client.solutions(text):
+            yield Quad(row["s"], row["p"], row["o"], self.entities_graph)  # type: ignore[arg-type]
+        for chunk in _chunks(self.paper_ids()):
+            for quads in self._graphs(chunk).values():
+                yield from expand_evidence(self.base, quads)
+
+    def _graphs(self, paper_ids: Sequence[str]) -> dict[str, list[Quad]]:
+        """The stored quads of each paper's graph, by graph IRI (empty: not stored)."""
+        graphs = [paper_nodes(self.base, pid)[1] for pid in paper_ids]
+        quads: dict[str, list[Quad]] = {g.value: [] for g in graphs}
+        text = (
+            f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {' '.join(map(str, graphs))} }} "
+            "GRAPH ?g { ?s ?p ?o } }"
+        )
+        for row in self.client.solutions(text):
+            g = row["g"]
+            assert isinstance(g, NamedNode)
+            quads[g.value].append(Quad(row["s"], row["p"], row["o"], g))  # type: ignore[arg-type]
+        return quads
+
+    def _entities(self, graphs: Sequence[NamedNode]) -> dict[str, Entity]:
+        """The entities the papers in ``graphs`` link, by IRI."""
+        text = (
+            f"SELECT DISTINCT ?e ?t ?k ?l WHERE {{ VALUES ?g {{ {' '.join(map(str, graphs))} }} "
+            f"GRAPH ?g {{ ?s ?r ?e }} GRAPH {self.entities_graph} {{ ?e a ?t ; "
+            f"{P['key']} ?k OPTIONAL {{ ?e {P['prefLabel']} ?l }} }} }}"
+        )
+        out = {}
+        for row in self.client.solutions(text):
+            kind = CLASS_KIND.get(row["t"].value)
+            if kind is not None:
+                key = row["k"].value
+                out[row["e"].value] = Entity(
+                    EntityKind(kind), key, row["l"].value if "l" in row else key
+                )
+        return out
+
+    def query(
+        self, text: str, params: dict[str, Any] | None = None, *, write: bool = False
+    ) -> Table:
+        """Raw SPARQL over the union of the graphs; ``params`` become a VALUES block at the
+        top of the WHERE group, each value one escaped term."""
+        if write:
+            raise UsageError("the sparql store takes writes from kg build and kg load only")
+        if params:
+            try:
+                bound: dict[Variable, Term] = {Variable(k): to_term(v) for k, v in params.items()}
+            except ValueError as exc:
+                raise UsageError(f"bad query parameter ({exc}): {sorted(params)}") from None
+            text = with_values(text, bound)
+        return self.client.table(text)
+
+    def stats(self) -> Stats:
+        """From the running counts in the index graph: a look-up, not a scan."""
+        text = f"SELECT ?s ?n WHERE {{ GRAPH {self.index_graph} {{ ?s <{COUNT}> ?n }} }}"
+        counts = {row["s"].value: int(row["n"].value) for row in self.client.solutions(text)}
+        return Stats(
+            papers=counts.get(PAPER_CLASS, 0),
+            entities={
+                kind.value: n
+                for kind in sorted(KIND_CLASS, key=str)
+                if (n := counts.get(KIND_CLASS[kind], 0))
+            },
+            edges={
+                rel.value: n
+                for rel in sorted(RELATION_PROPERTY, key=str)
+                if (n := counts.get(RELATION_PROPERTY[rel], 0))
+            },
+        )
+
+    def clear(self) -> None:
+        """Drop every graph (tests and benchmarks start from empty)."""
+        self.client.update("DROP SILENT ALL")
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _chunks(items: Sequence[Any], size: int = READ_CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
