@@ -26,6 +26,7 @@ SMALL: dict[str, list[str]] = {
     "turtle_export": ["--papers", "2000"],
     "view_stabilise": ["--nodes", "500", "--timeout", "120"],
     "reliability": ["--records", "100", "--per-file", "100"],
+    "huge_record": ["--mb", "20"],
 }
 NOT_BENCHMARKS = {"run_all", "generate_corpus", "reliability_cases", "reliability_fuzz"}
 

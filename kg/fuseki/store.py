@@ -20,11 +20,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from pyoxigraph import NamedNode, Quad, Variable
+from pyoxigraph import Literal, NamedNode, Quad, Variable
 
 from kg.errors import UsageError
 from kg.fuseki.protocol import SparqlClient
 from kg.model import Entity, EntityKind, PaperExtraction
+from kg.rdf.identity import IDENTITY_PROPERTIES, identity_of, identity_patterns
 from kg.rdf.mapping import (
     PAPER_NODE,
     entity_quads,
@@ -98,12 +99,16 @@ class SparqlStore(Store):
         """One update request: the batch's old graphs dropped, the new ones inserted with
         their entities, the running counts moved by what changed."""
         for ex in batch:
-            check_paper_id(ex.paper.id)  # before anything is sent
+            for key in ex.paper.identity_keys:
+                check_paper_id(key)  # before anything is sent
         papers = list({ex.paper.id: ex for ex in batch}.values())  # the last one counts
         if not papers:
             return
         tally = Tally()
-        stored = self._stored_edges(papers)
+        ids = [ex.paper.id for ex in papers]
+        # the batch's papers, and the papers merged into them under another id (dropped)
+        merged_away = {k for ex in papers for k in ex.paper.identity_keys} - set(ids)
+        stored = self._stored_edges([*ids, *sorted(merged_away)])
         for old in stored.values():
             tally.remove(old)
         for ex in papers:
@@ -157,10 +162,10 @@ class SparqlStore(Store):
             f"DELETE WHERE {{ GRAPH {index} {{ ?s <{PAPER_COUNT}> 0 }} }}"
         )
 
-    def _stored_edges(self, papers: Sequence[PaperExtraction]) -> dict[str, PaperEdges]:
-        """What the stored versions of ``papers`` add to the counts, by paper id."""
+    def _stored_edges(self, paper_ids: Sequence[str]) -> dict[str, PaperEdges]:
+        """What the stored papers among ``paper_ids`` add to the counts, by paper id."""
         found: dict[str, tuple[bool, set[tuple[str, str]]]] = {}
-        for chunk in _chunks([ex.paper.id for ex in papers]):
+        for chunk in _chunks(paper_ids):
             rows = _values((to_term(pid), *paper_nodes(self.base, pid)) for pid in chunk)
             text = (
                 f"SELECT ?id ?r ?e WHERE {{ VALUES (?id ?p ?g) {{ {rows} }} "
@@ -191,6 +196,28 @@ class SparqlStore(Store):
         return stored
 
     # -- reading -------------------------------------------------------------------------
+    def identities(self, keys: Sequence[str]) -> dict[str, frozenset[str]]:
+        """One query per chunk of keys: the papers holding one, with all their keys."""
+        found: dict[str, frozenset[str]] = {}
+        wanted = " ".join(str(p) for p in IDENTITY_PROPERTIES)
+        for chunk in _chunks(list(keys)):
+            rows = _values(
+                (prop, Literal(value)) for k in chunk for prop, value in identity_patterns(k)
+            )
+            text = (
+                f"SELECT ?s ?p ?v WHERE {{ VALUES (?by ?key) {{ {rows} }} "
+                f"GRAPH ?g {{ ?s ?by ?key . ?s ?p ?v VALUES ?p {{ {wanted} }} }} }}"
+            )
+            values: defaultdict[str, defaultdict[str, list[str]]] = defaultdict(
+                lambda: defaultdict(list)
+            )
+            for row in self.client.solutions(text):
+                values[row["s"].value][row["p"].value].append(row["v"].value)
+            for paper in values.values():
+                if (ids := identity_of(paper)) is not None:
+                    found[ids[0]] = ids[1]
+        return found
+
     def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         for chunk in _chunks(list(paper_ids)):

@@ -32,7 +32,7 @@ _DECODER = json.JSONDecoder()
 _TAIL = 16  # a decode error this close to the end of the buffer may only need more text
 _LOOKAHEAD = 3  # "1e+" at the end of the buffer decodes as 1 but may go on as 1e+5
 _IN_STRING = re.compile(r'["\\]')
-_STRUCTURE = re.compile(r'["\[\]{},]')
+_STRUCTURE = re.compile(r'["\[\]{}]')  # commas need no visit
 _SCALAR_END = re.compile(r"[,\]}\s]")
 _BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 #: Deepest nesting read: deeper is malformed, whatever the stack depth a pass decodes at (a
@@ -168,9 +168,7 @@ class _Text:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 cut = exc.pos >= len(self.buf) - _TAIL or exc.msg.startswith("Unterminated")
-                if cut and len(self.buf) - self.pos > cap:
-                    raise RecordTooLarge(passed=False) from None
-                if cut and self.more():
+                if cut and self._read_twice_as_much(cap):
                     continue
                 raise
             except RecursionError:
@@ -184,6 +182,18 @@ class _Text:
             if end - start > cap:
                 raise RecordTooLarge(passed=True)
             return value
+
+    def _read_twice_as_much(self, cap: int) -> bool:
+        """Read on until twice what the cut-off value at ``pos`` had (so a long value is
+        decoded O(log n) times, not once a chunk); False at end of file. RecordTooLarge
+        once it is over ``cap`` characters."""
+        had, grew = len(self.buf) - self.pos, False
+        while True:
+            if len(self.buf) - self.pos > cap:
+                raise RecordTooLarge(passed=False) from None
+            if len(self.buf) - self.pos >= 2 * had or not self.more():
+                return grew
+            grew = True
 
     def skip_value(self) -> None:
         """Move past the value at the current position without decoding it: strings and

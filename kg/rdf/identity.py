@@ -35,6 +35,15 @@ def paper_identity(
     for q in store.quads_for_pattern(subject, None, None, graph):  # type: ignore[arg-type]
         if isinstance(q.object, Literal):
             values.setdefault(q.predicate.value, []).append(q.object.value)
+    return identity_of(values)
+
+
+#: The properties a paper's identity keys are read from.
+IDENTITY_PROPERTIES = (P["identifier"], P["titleKey"], P["alias"], P["arxivId"], P["doi"])
+
+
+def identity_of(values: dict[str, list[str]]) -> tuple[str, frozenset[str]] | None:
+    """(id, identity keys) from a paper's values by property IRI; None without an id."""
     ids = values.get(P["identifier"].value)
     if not ids:
         return None
