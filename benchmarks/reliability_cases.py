@@ -54,6 +54,45 @@ def _still_device() -> str | None:
     return None if stat.S_ISCHR(mode) else "/dev/full is no longer a character device"
 
 
+def _papers_are(db: Path, papers: int) -> Callable[[], str | None]:
+    """The store at ``db`` holds ``papers`` papers: one paper by two ids is one node."""
+
+    def check() -> str | None:
+        from kg.rdf.store import OxigraphStore
+
+        with OxigraphStore(db, read_only=True) as store:
+            held = store.stats().papers
+        return None if held == papers else f"{held} papers stored, {papers} distinct"
+
+    return check
+
+
+def _identity_cases(work: Path, papers: list[Paper], nquads: str) -> list[Case]:
+    """One paper by two of its ids (a second source with arXiv ids and DOIs, in the same
+    build and in a later one) stays one node; one identifier on two subjects is refused."""
+    named = work / "named.jsonl"
+    named.write_text("".join(
+        json.dumps({"title": p.title.upper(), "abstract": p.abstract, "arxiv_id": f"2401.{10000 + i}v2",
+                    **({"doi": f"10.1000/kg.{i}"} if i % 2 else {})}) + "\n"
+        for i, p in enumerate(papers[:10])), encoding="utf-8")
+    subject = re.search(r"^(<[^>]+>) <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                        r"<https://w3id.org/kg-ml/ns#Paper>", nquads, re.M)
+    assert subject, "no kg:Paper in the export"
+    twin = nquads.replace(subject.group(1), "<https://example.org/another-subject>")
+    clash = work / "clash.nq"
+    clash.write_text(nquads + twin, encoding="utf-8")
+    both, after = work / "db-identity-both", work / "db-identity-after"
+    distinct = len(papers)
+    return [
+        case("one paper by two ids, one build", ["build", "{seeds}", named, "--db", both], 0, guard=False,
+             check=_papers_are(both, distinct)),
+        case("one paper by two ids, two builds (1)", ["build", "{seeds}", "--db", after], 0, guard=False),
+        case("one paper by two ids, two builds (2)", ["build", named, "--db", after], 0, guard=False,
+             check=_papers_are(after, distinct)),
+        case("import: one identifier on two subjects", ["import", clash, "--db", "{db}"], 2),
+    ]
+
+
 def _line(fmt: str, record: object) -> str:
     return json.dumps(record, ensure_ascii=False)
 
@@ -184,6 +223,7 @@ def replay_cases(work: Path, papers: list[Paper], extractions: list[PaperExtract
              ["build", "--from-extracted", _parts(work, extractions, "bad", '{"paper": {"id"'), "--db", "{db}"], 2),
         case("import: kg:start \"abc\"", ["import", bad_start, "--db", "{db}"], 2),
         case("import: not RDF", ["import", good, "--db", "{db}", "--format", "turtle"], 2),
+        *_identity_cases(work, papers, nquads),
         *_per_reader(work, papers),
         case("<script>/quotes/RTL in titles", ["build", hostile, "--db", work / "db-hostile"], 0, guard=False),
         case("XML entity expansion (billion laughs)", ["build", laughs, "--db", "{db}"], 2),

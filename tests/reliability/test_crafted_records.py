@@ -4,6 +4,7 @@ writing. Also the input changing between the check pass and the write pass."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -27,8 +28,8 @@ DEEP = "[" * 100_000 + "]" * 100_000
 #: reader → (how it starts a record, where it keeps an arXiv id, where a DOI)
 SOURCES = {
     "jsonl": ("{", '"arxiv_id": %s', '"doi": %s'),
-    "semantic-scholar": (
-        '{"paperId": "p", ',
+    "semantic-scholar": (  # each record its own paperId: one paperId is one paper
+        '{"paperId": "p-%s", ',
         '"externalIds": {"ArXiv": %s}',
         '"externalIds": {"DOI": %s}',
     ),
@@ -46,6 +47,7 @@ CRAFTED = {
 
 def _record(fmt: str, title: str, abstract: str, rest: str = "") -> str:
     start, arxiv, doi = SOURCES[fmt]
+    start = start.replace("%s", hashlib.sha1(title.encode("utf-8", "surrogatepass")).hexdigest())
     rest = rest.replace("{arxiv}", arxiv % '"\\ud800"').replace("{doi}", doi % '"10.1234/\\udfff"')
     return f'{start}"title": {title}, "abstract": {abstract}' + (f", {rest}}}" if rest else "}")
 
