@@ -11,29 +11,27 @@ questions over all of them, as the embedded store does.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 import httpx
 
 from kg.errors import StoreError
+from kg.jvm import JvmServer, log_tail, port_free
+from kg.jvm import free_port as free_port  # tests and benchmarks pick ports through here
 
-#: The pom that names Fuseki's classpath ships inside the package, as Neo4j's does.
-POM = files("kg.fuseki").joinpath("pom.xml")
 MAIN = "org.apache.jena.fuseki.main.cmds.FusekiMainCmd"
+#: The server as ``kg.jvm`` runs it; its pom ships inside the package, as Neo4j's does.
+FUSEKI = JvmServer(
+    "Fuseki 5", "kg.fuseki", "fuseki", "jena-fuseki-main-*.jar", MAIN, "run/kg-fuseki.json"
+)
+LIB_DIR = FUSEKI.lib_dir
+ensure_jars = FUSEKI.ensure_jars
 DATASET = "kg"
 DEFAULT_HOME = Path(".kg/fuseki")
 DEFAULT_PORT = 3030
-CONSOLE_LOG = "logs/console.log"
-STATE_FILE = "run/kg-fuseki.json"
-_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}  # servers this process started
 
 # One service: queries, updates and the Graph Store Protocol on the dataset's own URL (a
 # SPARQL client needs one address), also under the conventional /sparql, /update, /data.
@@ -60,21 +58,6 @@ PREFIX rdf:    <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 """
 
 
-def _default_lib_dir() -> Path:
-    """``KG_FUSEKI_LIB``, else the checkout's ``.fuseki/lib`` (what ``make`` fills), else a
-    per-user cache for an installed kg."""
-    if env := os.environ.get("KG_FUSEKI_LIB"):
-        return Path(env)
-    checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "pyproject.toml").is_file():
-        return checkout / ".fuseki" / "lib"
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "kg" / "fuseki-lib"
-
-
-LIB_DIR = _default_lib_dir()
-
-
 @dataclass(frozen=True)
 class ServerHandle:
     """A running server: where it lives, its dataset's URL, how long it took to come up."""
@@ -93,52 +76,9 @@ class ServerStatus:
     endpoint: str | None = None
 
 
-def java_command() -> str:
-    java = shutil.which("java")
-    if java is None:
-        raise StoreError(
-            "java not found on PATH; Fuseki 5 needs Java 17 (apt-get install "
-            "openjdk-17-jre-headless)"
-        )
-    return java
-
-
-def ensure_jars(lib_dir: Path = LIB_DIR) -> Path:
-    """The server classpath, fetched from Maven Central with ``mvn`` the first time."""
-    if any(lib_dir.glob("jena-fuseki-main-*.jar")):
-        return lib_dir
-    mvn = shutil.which("mvn")
-    if mvn is None:
-        raise StoreError(
-            f"{lib_dir}: no Fuseki jars and no mvn to fetch them (apt-get install maven), "
-            "or point KG_FUSEKI_LIB at a copied classpath"
-        )
-    lib_dir.mkdir(parents=True, exist_ok=True)
-    pom = lib_dir.parent / "kg-fuseki-pom.xml"  # maven works beside its pom
-    pom.write_text(POM.read_text(encoding="utf-8"), encoding="utf-8")
-    done = subprocess.run(
-        [
-            mvn,
-            "-B",
-            "-q",
-            "-f",
-            str(pom),
-            "dependency:copy-dependencies",
-            "-DincludeScope=runtime",
-            f"-DoutputDirectory={lib_dir.resolve()}",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0 or not any(lib_dir.glob("jena-fuseki-main-*.jar")):
-        tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
-        raise StoreError(f"mvn could not fetch Fuseki into {lib_dir}: {' | '.join(tail)}")
-    return lib_dir
-
-
 def java_args(main: str, heap: str = "1g") -> list[str]:
     """``java`` plus heap and classpath to run ``main`` (the server or a TDB2 tool)."""
-    return [java_command(), f"-Xmx{heap}", "-cp", str(ensure_jars() / "*"), main]
+    return [FUSEKI.java_command(), f"-Xmx{heap}", "-cp", str(ensure_jars() / "*"), main]
 
 
 def write_config(home: Path) -> Path:
@@ -162,55 +102,6 @@ def write_passwords(home: Path, auth: tuple[str, str]) -> Path:
     path.chmod(0o600)
     path.write_text(f"{user}: {password}\n", encoding="utf-8")
     return path
-
-
-def port_free(port: int) -> bool:
-    """Nothing listens on ``port`` (TIME_WAIT leftovers of a killed server do not count)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def log_tail(home: Path, lines: int = 15) -> str:
-    try:
-        text = (Path(home) / CONSOLE_LOG).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return "(no log)"
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
-def _alive(pid: int, home: Path) -> bool:
-    """True when ``pid`` is still our server for ``home`` (pids get reused)."""
-    child = _CHILDREN.get(pid)
-    if child is not None:
-        return child.poll() is None
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return False
-    return MAIN in cmdline and str(Path(home).resolve()) in cmdline
-
-
-def status(home: Path = DEFAULT_HOME) -> ServerStatus:
-    home = Path(home)
-    try:
-        state = json.loads((home / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return ServerStatus(home, False)
-    pid = int(state.get("pid", 0))
-    if pid and _alive(pid, home):
-        return ServerStatus(home, True, pid, state.get("endpoint"))
-    return ServerStatus(home, False)
 
 
 def _wait_ready(
@@ -270,18 +161,8 @@ def start(
     home = home.resolve()
     endpoint = f"http://127.0.0.1:{port}/{DATASET}"
     began = time.monotonic()
-    with open(home / CONSOLE_LOG, "ab") as log:
-        proc = subprocess.Popen(
-            [*command, "--localhost", f"--port={port}", f"--config={config}"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            cwd=home,
-        )
-    _CHILDREN[proc.pid] = proc
-    state = {"pid": proc.pid, "endpoint": endpoint}
-    (home / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
+    command += ["--localhost", f"--port={port}", f"--config={config}"]
+    proc = FUSEKI.launch(home, command, endpoint)
     _wait_ready(endpoint, auth, proc, home, began + timeout)
     return ServerHandle(home, endpoint, proc.pid, round(time.monotonic() - began, 2))
 
@@ -289,22 +170,11 @@ def start(
 def stop(home: Path = DEFAULT_HOME, timeout: float = 30.0, kill: bool = False) -> bool:
     """SIGTERM (TDB2 commits are durable, so this only ends the JVM), SIGKILL after
     ``timeout``; ``kill`` skips to SIGKILL. Returns whether a server was running."""
-    home = Path(home)
-    current = status(home)
-    if not current.running or current.pid is None:
-        (home / STATE_FILE).unlink(missing_ok=True)
-        return False
-    pid = current.pid
-    os.kill(pid, signal.SIGKILL if kill else signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while _alive(pid, home) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    if _alive(pid, home):
-        os.kill(pid, signal.SIGKILL)
-        while _alive(pid, home):
-            time.sleep(0.1)
-    child = _CHILDREN.pop(pid, None)
-    if child is not None:
-        child.wait()
-    (home / STATE_FILE).unlink(missing_ok=True)
-    return True
+    return FUSEKI.stop(home, timeout, kill)
+
+
+def status(home: Path = DEFAULT_HOME) -> ServerStatus:
+    running = FUSEKI.running(home)
+    if running is None:
+        return ServerStatus(Path(home), False)
+    return ServerStatus(Path(home), True, running[0], running[1])

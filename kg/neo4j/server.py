@@ -9,39 +9,28 @@ on loopback only and HTTP is off: kg talks Bolt and nothing else.
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import signal
 import socket
 import subprocess
 import time
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 from kg.errors import StoreError
+from kg.jvm import JvmServer, log_tail, port_free
+from kg.jvm import free_port as free_port  # tests and benchmarks pick ports through here
 
-#: The pom that names Neo4j's classpath ships inside the package, so an installed wheel
-#: fetches the server as a checkout does.
-POM = files("kg.neo4j").joinpath("pom.xml")
-
-
-def _default_lib_dir() -> Path:
-    """``KG_NEO4J_LIB``, else the checkout's ``.neo4j/lib`` (what ``make`` fills), else a
-    per-user cache for an installed kg."""
-    if env := os.environ.get("KG_NEO4J_LIB"):
-        return Path(env)
-    checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "pyproject.toml").is_file():
-        return checkout / ".neo4j" / "lib"
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "kg" / "neo4j-lib"
-
-
-LIB_DIR = _default_lib_dir()
-DEFAULT_HOME = Path(".kg/neo4j")
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+#: The server as ``kg.jvm`` runs it; its pom ships inside the package, so an installed
+#: wheel fetches the server as a checkout does.
+NEO4J = JvmServer(
+    "Neo4j 5.26", "kg.neo4j", "neo4j", "neo4j-5*.jar", ENTRY_POINT, "run/kg-neo4j.json"
+)
+LIB_DIR = NEO4J.lib_dir
+ensure_jars = NEO4J.ensure_jars
+
+
+DEFAULT_HOME = Path(".kg/neo4j")
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 # What the official launcher puts in server.jvm.additional; without java.nio the page
 # cache dies with "Cannot to link java.nio.DirectByteBuffer".
@@ -54,9 +43,6 @@ JVM_FLAGS = (
     "-Dio.netty.tryReflectionSetAccessible=true",
     "-XX:+UseG1GC",
 )
-CONSOLE_LOG = "logs/console.log"
-STATE_FILE = "run/kg-neo4j.json"
-_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}  # servers this process started: reaped on stop
 
 
 @dataclass(frozen=True)
@@ -80,55 +66,11 @@ class ServerStatus:
     uri: str | None = None
 
 
-def java_command() -> str:
-    java = shutil.which("java")
-    if java is None:
-        raise StoreError(
-            "java not found on PATH; Neo4j 5.26 needs Java 17 (apt-get install "
-            "openjdk-17-jre-headless)"
-        )
-    return java
-
-
-def ensure_jars(lib_dir: Path = LIB_DIR) -> Path:
-    """The server classpath, fetched from Maven Central with ``mvn`` the first time."""
-    if any(lib_dir.glob("neo4j-5*.jar")):
-        return lib_dir
-    mvn = shutil.which("mvn")
-    if mvn is None:
-        raise StoreError(
-            f"{lib_dir}: no Neo4j jars and no mvn to fetch them (apt-get install "
-            "maven), or point KG_NEO4J_LIB at a copied classpath"
-        )
-    lib_dir.mkdir(parents=True, exist_ok=True)
-    # maven works beside its pom: a copy keeps an installed package's folder untouched
-    pom = lib_dir.parent / "kg-neo4j-pom.xml"
-    pom.write_text(POM.read_text(encoding="utf-8"), encoding="utf-8")
-    done = subprocess.run(
-        [
-            mvn,
-            "-B",
-            "-q",
-            "-f",
-            str(pom),
-            "dependency:copy-dependencies",
-            "-DincludeScope=runtime",
-            f"-DoutputDirectory={lib_dir.resolve()}",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0 or not any(lib_dir.glob("neo4j-5*.jar")):
-        tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
-        raise StoreError(f"mvn could not fetch Neo4j into {lib_dir}: {' | '.join(tail)}")
-    return lib_dir
-
-
 def java_args(main: str, *, heap: str = "1g") -> list[str]:
     """``java`` plus flags and classpath to run ``main`` (the server or neo4j-admin)."""
     # -Xms = -Xmx as the official launcher advises: no heap resizing under load.
     return [
-        java_command(),
+        NEO4J.java_command(),
         f"-Xms{heap}",
         f"-Xmx{heap}",
         *JVM_FLAGS,
@@ -187,56 +129,6 @@ def _set_initial_password(home: Path, password: str) -> None:
         )
 
 
-def _port_free(port: int) -> bool:
-    """Nothing listens on ``port`` (TIME_WAIT leftovers of a killed server do not count)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def log_tail(home: Path, lines: int = 15) -> str:
-    path = Path(home) / CONSOLE_LOG
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return "(no log)"
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
-def _alive(pid: int, home: Path) -> bool:
-    """True when ``pid`` is still our server for ``home`` (pids get reused)."""
-    child = _CHILDREN.get(pid)
-    if child is not None:
-        return child.poll() is None
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return False
-    return ENTRY_POINT in cmdline and str(Path(home).resolve()) in cmdline
-
-
-def status(home: Path = DEFAULT_HOME) -> ServerStatus:
-    home = Path(home)
-    try:
-        state = json.loads((home / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return ServerStatus(home, False)
-    pid = int(state.get("pid", 0))
-    if pid and _alive(pid, home):
-        return ServerStatus(home, True, pid, state.get("uri"))
-    return ServerStatus(home, False)
-
-
 def _wait_bolt(
     uri: str,
     auth: tuple[str, str] | None,
@@ -288,7 +180,7 @@ def start(
     current = status(home)
     if current.running and current.pid and current.uri:
         return ServerHandle(home.resolve(), current.uri, current.pid)
-    if not _port_free(bolt_port):
+    if not port_free(bolt_port):
         raise StoreError(
             f"127.0.0.1:{bolt_port} is already in use; pick another --bolt-port "
             "or stop what listens there"
@@ -300,17 +192,8 @@ def start(
     home = home.resolve()
     uri = f"bolt://127.0.0.1:{bolt_port}"
     began = time.monotonic()
-    with open(home / CONSOLE_LOG, "ab") as log:
-        proc = subprocess.Popen(
-            [*command, f"--home-dir={home}", f"--config-dir={home / 'conf'}", "--console-mode"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            cwd=home,
-        )
-    _CHILDREN[proc.pid] = proc
-    (home / STATE_FILE).write_text(json.dumps({"pid": proc.pid, "uri": uri}), encoding="utf-8")
+    command += [f"--home-dir={home}", f"--config-dir={home / 'conf'}", "--console-mode"]
+    proc = NEO4J.launch(home, command, uri)
     _wait_bolt(uri, auth, proc, home, began + timeout)
     return ServerHandle(home, uri, proc.pid, round(time.monotonic() - began, 2))
 
@@ -320,25 +203,14 @@ def stop(home: Path = DEFAULT_HOME, timeout: float = 30.0, kill: bool = False) -
 
     Returns whether a server was running.
     """
-    home = Path(home)
-    current = status(home)
-    if not current.running or current.pid is None:
-        (home / STATE_FILE).unlink(missing_ok=True)
-        return False
-    pid = current.pid
-    os.kill(pid, signal.SIGKILL if kill else signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while _alive(pid, home) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    if _alive(pid, home):
-        os.kill(pid, signal.SIGKILL)
-        while _alive(pid, home):
-            time.sleep(0.1)
-    child = _CHILDREN.pop(pid, None)
-    if child is not None:
-        child.wait()
-    (home / STATE_FILE).unlink(missing_ok=True)
-    return True
+    return NEO4J.stop(home, timeout, kill)
+
+
+def status(home: Path = DEFAULT_HOME) -> ServerStatus:
+    running = NEO4J.running(home)
+    if running is None:
+        return ServerStatus(Path(home), False)
+    return ServerStatus(Path(home), True, running[0], running[1])
 
 
 def admin_import(home: Path, args: list[str], bolt_port: int = 7687, heap: str = "1g") -> float:
