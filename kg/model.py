@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 
@@ -80,6 +81,7 @@ def short_hash(text: str, length: int = 16) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
+@lru_cache(maxsize=1 << 16)  # a build asks for each paper's several times, close together
 def title_id(title: str) -> str:
     """The title key as an id: what a paper is called when it has no arXiv id or DOI."""
     return "title:" + short_hash(title_key(title))

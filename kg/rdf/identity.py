@@ -7,13 +7,18 @@ aliases (``kg:alias``); pyoxigraph's object-first index answers each pattern by 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from pyoxigraph import Literal, NamedNode, Store
 
+from kg.keyindex import MISSING, KeyIndex, key_hashes
 from kg.rdf.terms import P
 
 _PREFIXED = {"arxiv:": P["arxivId"], "doi:": P["doi"]}
+
+
+#: The properties a paper's identity keys are read from.
+IDENTITY_PROPERTIES = (P["identifier"], P["titleKey"], P["alias"], P["arxivId"], P["doi"])
 
 
 def identity_patterns(key: str) -> Iterator[tuple[NamedNode, str]]:
@@ -32,14 +37,11 @@ def paper_identity(
 ) -> tuple[str, frozenset[str]] | None:
     """(id, identity keys) of the paper ``subject`` in ``graph``; None if it has no id."""
     values: dict[str, list[str]] = {}
-    for q in store.quads_for_pattern(subject, None, None, graph):  # type: ignore[arg-type]
-        if isinstance(q.object, Literal):
-            values.setdefault(q.predicate.value, []).append(q.object.value)
+    for prop in IDENTITY_PROPERTIES:
+        for q in store.quads_for_pattern(subject, prop, None, graph):  # type: ignore[arg-type]
+            if isinstance(q.object, Literal):
+                values.setdefault(prop.value, []).append(q.object.value)
     return identity_of(values)
-
-
-#: The properties a paper's identity keys are read from.
-IDENTITY_PROPERTIES = (P["identifier"], P["titleKey"], P["alias"], P["arxivId"], P["doi"])
 
 
 def identity_of(values: dict[str, list[str]]) -> tuple[str, frozenset[str]] | None:
@@ -66,12 +68,37 @@ def find_identities(
     store: Store, keys: Sequence[str], internal: tuple[NamedNode, ...]
 ) -> dict[str, frozenset[str]]:
     """``Store.identities`` over one pyoxigraph store whose own graphs are ``internal``."""
+    papers = {
+        (q.subject, q.graph_name)
+        for key in keys
+        for prop, value in identity_patterns(key)
+        for q in store.quads_for_pattern(None, prop, Literal(value), None)
+        if q.graph_name not in internal
+    }
     found: dict[str, frozenset[str]] = {}
-    for key in keys:
-        for prop, value in identity_patterns(key):
-            for q in store.quads_for_pattern(None, prop, Literal(value), None):
-                if q.graph_name in internal:
-                    continue
-                if (ids := paper_identity(store, q.subject, q.graph_name)) is not None:
-                    found[ids[0]] = ids[1]
+    for subject, graph in papers:
+        if (ids := paper_identity(store, subject, graph)) is not None:
+            found[ids[0]] = ids[1]
     return found
+
+
+class HeldKeys:
+    """The hashes of every identity key a store holds, read from it on first use (a few
+    seconds at a million papers) and kept up as papers are written: a key it lacks is no
+    stored paper's, so looking it up is skipped."""
+
+    def __init__(self, read: Callable[[], Iterable[str]]) -> None:
+        self._read = read
+        self._index: KeyIndex | None = None
+
+    def among(self, keys: Sequence[str]) -> list[str]:
+        """The keys among ``keys`` that a stored paper may hold."""
+        if self._index is None:
+            self._index = KeyIndex()
+            self._index.add(key_hashes(self._read()))
+        held = self._index.find(key_hashes(keys)) != MISSING
+        return [key for key, hit in zip(keys, held, strict=True) if hit]
+
+    def add(self, keys: Iterable[str]) -> None:
+        if self._index is not None:
+            self._index.add(key_hashes(keys))

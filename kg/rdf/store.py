@@ -20,7 +20,7 @@ from kg.errors import StoreError, UsageError
 from kg.model import Entity, EntityKind, PaperExtraction
 from kg.rdf import directory
 from kg.rdf.answers import ready_answer
-from kg.rdf.identity import find_identities, stored_keys
+from kg.rdf.identity import HeldKeys, find_identities, stored_keys
 from kg.rdf.index import IndexGraph
 from kg.rdf.lookups import CACHE_ENTRIES_MAX
 from kg.rdf.mapping import (
@@ -85,6 +85,7 @@ class OxigraphStore(KgStore):
         self._label_for = label_for
         self._unflushed = 0
         self._known_entities: set[str] = set()
+        self._held_keys = HeldKeys(self.identity_keys)
         self._lock: IO[bytes] | None = None
         # evidence as one record per paper on disk, reified in memory (kg.rdf.mapping)
         self.compact_evidence = self.path is not None
@@ -186,6 +187,7 @@ class OxigraphStore(KgStore):
             self._store.extend(quads)
             self._unflushed += len(quads)
         tally.new_entities(KIND_CLASS[kind] for kind in new_entities.values())
+        self._held_keys.add(k for ex in batch for k in ex.paper.identity_keys)
         self.index.apply(tally)
         self.index.turn_pages(pages)
         self.index.count_pairs(pairs)
@@ -274,7 +276,8 @@ class OxigraphStore(KgStore):
 
     # -- reading -------------------------------------------------------------------------
     def identities(self, keys: Sequence[str]) -> dict[str, frozenset[str]]:
-        return find_identities(self._store, keys, (self.entities_graph, self.index_graph))
+        held = self._held_keys.among(keys)  # a build of new papers looks nothing up
+        return find_identities(self._store, held, (self.entities_graph, self.index_graph))
 
     def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]:
         out = {}
