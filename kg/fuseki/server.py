@@ -91,6 +91,7 @@ class ServerStatus:
     running: bool
     pid: int | None = None
     endpoint: str | None = None
+    auth: bool = False  # it asks for basic auth
 
 
 def java_command() -> str:
@@ -209,7 +210,7 @@ def status(home: Path = DEFAULT_HOME) -> ServerStatus:
         return ServerStatus(home, False)
     pid = int(state.get("pid", 0))
     if pid and _alive(pid, home):
-        return ServerStatus(home, True, pid, state.get("endpoint"))
+        return ServerStatus(home, True, pid, state.get("endpoint"), bool(state.get("auth")))
     return ServerStatus(home, False)
 
 
@@ -280,7 +281,7 @@ def start(
             cwd=home,
         )
     _CHILDREN[proc.pid] = proc
-    state = {"pid": proc.pid, "endpoint": endpoint}
+    state = {"pid": proc.pid, "endpoint": endpoint, "auth": auth is not None}
     (home / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
     _wait_ready(endpoint, auth, proc, home, began + timeout)
     return ServerHandle(home, endpoint, proc.pid, round(time.monotonic() - began, 2))
