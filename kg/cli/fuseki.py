@@ -89,7 +89,7 @@ def fuseki_import(
     port: Annotated[int, typer.Option(help="Loopback HTTP port of a server not running.")] = 3030,
     heap: Annotated[str, typer.Option(help="JVM heap of the loader and the server.")] = "1g",
 ) -> None:
-    """Bulk-load an embedded store with Jena's TDB2 loader (offline, many times faster than
+    """Bulk-load an embedded store with Jena's TDB2 loader into a new dataset (faster than
     `kg load --store sparql`), then restart the server on it and check the counts.
 
     Example: kg fuseki import --from out/db
