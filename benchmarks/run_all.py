@@ -23,6 +23,7 @@ SMALL: dict[str, list[str]] = {
     "build_scale": ["--sizes", "1000", "--workers-compare", "0"],
     "extraction_speed": ["--repeat", "1"],
     "neo4j_load": ["--papers", "2000"],
+    "fuseki": ["--papers", "2000", "--repeats", "5"],
     "turtle_export": ["--papers", "2000"],
     "view_stabilise": ["--nodes", "500", "--timeout", "120"],
     "reliability": ["--records", "100", "--per-file", "100"],

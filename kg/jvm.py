@@ -87,9 +87,11 @@ class JvmServer:
             raise StoreError(f"mvn could not fetch {self.name} into {lib_dir}: {' | '.join(tail)}")
         return lib_dir
 
-    def launch(self, home: Path, command: list[str], address: str) -> subprocess.Popen[bytes]:
+    def launch(
+        self, home: Path, command: list[str], address: str, **facts: object
+    ) -> subprocess.Popen[bytes]:
         """Start ``command`` detached in ``home`` (its own session, so it outlives the kg
-        that launched it) and note its pid and ``address`` in the state file."""
+        that launched it) and note its pid, ``address`` and ``facts`` in the state file."""
         with open(home / CONSOLE_LOG, "ab") as log:
             proc = subprocess.Popen(
                 command,
@@ -100,19 +102,20 @@ class JvmServer:
                 cwd=home,
             )
         _CHILDREN[proc.pid] = proc
-        state = {"pid": proc.pid, "address": address}
+        state = {**facts, "pid": proc.pid, "address": address}
         (home / self.state).write_text(json.dumps(state), encoding="utf-8")
         return proc
 
-    def running(self, home: Path) -> tuple[int, str] | None:
-        """(pid, address) of the server running in ``home``, if one is."""
+    def running(self, home: Path) -> tuple[int, str, dict[str, object]] | None:
+        """(pid, address, state file) of the server running in ``home``, if one is."""
         try:
             state = json.loads((Path(home) / self.state).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         pid = int(state.get("pid", 0))
         if pid and self._alive(pid, home):  # "uri"/"endpoint": a state file of kg 0.1
-            return pid, str(state.get("address") or state.get("uri") or state.get("endpoint"))
+            address = state.get("address") or state.get("uri") or state.get("endpoint")
+            return pid, str(address), state
         return None
 
     def stop(self, home: Path, timeout: float = 30.0, kill: bool = False) -> bool:

@@ -74,6 +74,7 @@ class ServerStatus:
     running: bool
     pid: int | None = None
     endpoint: str | None = None
+    auth: bool = False  # it asks for basic auth
 
 
 def java_args(main: str, heap: str = "1g") -> list[str]:
@@ -162,7 +163,7 @@ def start(
     endpoint = f"http://127.0.0.1:{port}/{DATASET}"
     began = time.monotonic()
     command += ["--localhost", f"--port={port}", f"--config={config}"]
-    proc = FUSEKI.launch(home, command, endpoint)
+    proc = FUSEKI.launch(home, command, endpoint, auth=auth is not None)
     _wait_ready(endpoint, auth, proc, home, began + timeout)
     return ServerHandle(home, endpoint, proc.pid, round(time.monotonic() - began, 2))
 
@@ -177,4 +178,5 @@ def status(home: Path = DEFAULT_HOME) -> ServerStatus:
     running = FUSEKI.running(home)
     if running is None:
         return ServerStatus(Path(home), False)
-    return ServerStatus(Path(home), True, running[0], running[1])
+    pid, endpoint, state = running
+    return ServerStatus(Path(home), True, pid, endpoint, bool(state.get("auth")))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import errno
 import os
-import resource
 import shutil
 import sys
 import tempfile
@@ -23,22 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError, KgError, OutputError, StoreError, UsageError
+from kg.jobs.bulk import check_counts, open_source, peak_rss_mb, unreadable
 from kg.neo4j import server
 from kg.neo4j.admin_csv import CsvExport, write_neo4j_csv
 from kg.neo4j.store import Neo4jStore
-from kg.rdf.directory import read_metadata
-from kg.store import Stats, Store, open_store
+from kg.store import Stats, Store
 
 #: neo4j-admin's target; Community serves one user database, so a stray one stays offline.
 STAGING = "kgstaging"
-
-
-class CountMismatch(StoreError):
-    """The imported graph does not hold what the source holds: like ``kg validate``'s
-    violations, the command ran but its result is wrong (exit 1)."""
-
-    exit_code = 1
-    code = "KG320"
 
 
 @dataclass(frozen=True)
@@ -63,11 +54,6 @@ class BulkReport:
         )
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (ru_maxrss is KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def read_conf(home: Path) -> dict[str, str]:
     """The ``key=value`` settings of the home's neo4j.conf (empty for a new home)."""
     try:
@@ -88,34 +74,12 @@ def _credentials(auth_on: bool) -> tuple[str, str] | None:
     return os.environ.get("NEO4J_USERNAME") or "neo4j", password
 
 
-def _unreadable(source: Path, exc: StoreError) -> KgError:
-    """A source that is not a readable kg store is bad input (2); one that another kg
-    process is writing stays a busy store (3)."""
-    if "kg process" in exc.message:
-        return exc
-    return InputError(f"{source}: not a readable kg store ({exc.message})")
-
-
-def open_source(source: Path) -> Store:
-    """The embedded store (one or sharded), read-only; missing or corrupt is exit 2."""
-    if not source.is_dir():
-        raise InputError(f"{source}: no such store directory; build one with `kg build`")
-    try:
-        if read_metadata(source) is None:
-            raise InputError(f"{source}: not a kg store (no kg.json); build one with `kg build`")
-        return open_store("oxigraph", path=source, read_only=True)
-    except StoreError as exc:
-        raise _unreadable(source, exc) from None
-    except RuntimeError as exc:  # RocksDB's "Corruption: …"
-        raise InputError(f"{source}: not a readable kg store ({exc})") from None
-
-
 def export_csv(src: Store, source: Path, out_dir: Path) -> CsvExport:
     """Stream the store to neo4j-admin CSV (papers and edges never held all at once)."""
     try:
         return write_neo4j_csv(src.extractions(), out_dir)
     except StoreError as exc:
-        raise _unreadable(source, exc) from None
+        raise unreadable(source, exc) from None
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
             raise OutputError(f"{out_dir}: cannot write the CSV files ({exc})") from None
@@ -141,21 +105,6 @@ def _swap_in(home: Path, database: str) -> None:
 def _drop_staging(home: Path) -> None:
     for sub in ("databases", "transactions"):
         shutil.rmtree(home / "data" / sub / STAGING, ignore_errors=True)
-
-
-def _check(expected: Stats, got: Stats) -> None:
-    if got == expected:
-        return
-    diffs = []
-    for want, have in (
-        ({"Paper": expected.papers}, {"Paper": got.papers}),
-        (expected.entities, got.entities),
-        (expected.edges, got.edges),
-    ):
-        for name in sorted(want.keys() | have.keys()):
-            if want.get(name, 0) != have.get(name, 0):
-                diffs.append(f"{name} {have.get(name, 0)} (source {want.get(name, 0)})")
-    raise CountMismatch(f"imported graph differs from the source: {', '.join(diffs)}")
 
 
 def bulk_import(
@@ -225,7 +174,7 @@ def bulk_import(
     # opening the store applies the constraints and waits for their indexes
     with Neo4jStore.open(handle.uri, user, password, database) as dst:
         progress("constraints applied; checking counts")
-        _check(expected, dst.stats())
+        check_counts(expected, dst.stats())
     return BulkReport(
         expected,
         export.rows,

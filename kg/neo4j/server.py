@@ -210,7 +210,8 @@ def status(home: Path = DEFAULT_HOME) -> ServerStatus:
     running = NEO4J.running(home)
     if running is None:
         return ServerStatus(Path(home), False)
-    return ServerStatus(Path(home), True, running[0], running[1])
+    pid, uri, _ = running
+    return ServerStatus(Path(home), True, pid, uri)
 
 
 def admin_import(home: Path, args: list[str], bolt_port: int = 7687, heap: str = "1g") -> float:

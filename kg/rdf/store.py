@@ -342,6 +342,10 @@ class OxigraphStore(KgStore):
         )
         return expand_evidence(self.base, quads) if self.compact_evidence else quads
 
+    def stored_quads(self) -> Iterator[Quad]:
+        """Every quad as stored, the index graph's too: for bulk copies into other stores."""
+        return self._store.quads_for_pattern(None, None, None, None)
+
     def paper_ids(self) -> Iterator[str]:
         """Every stored paper's id, including one a crash cut off before its hash."""
         for q in self._store.quads_for_pattern(None, P["identifier"], None, None):

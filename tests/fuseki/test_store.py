@@ -16,6 +16,7 @@ from kg.fuseki.protocol import Refused, SparqlClient
 from kg.fuseki.store import SparqlStore
 from kg.jobs.transfer import load_store
 from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtraction, Relation
+from kg.query import QUERIES
 from kg.rdf.store import OxigraphStore
 from kg.rdf.tally import COUNT, PAPER_COUNT
 from kg.rdf.vocab import XSD
@@ -72,6 +73,21 @@ def test_named_queries_answer_as_embedded(
         assert on_fuseki.rows == embedded.rows, (name, args)
         nonempty += bool(on_fuseki.rows)
     assert nonempty >= 10
+
+
+def test_first_screens_are_sorted_and_cut_on_the_server(
+    sparql_store: SparqlStore, seed_extractions: list[PaperExtraction]
+) -> None:
+    """The parity test above holds the pushed-down pages to the embedded answers; here,
+    which questions take that path: whole rows with a limit, not every row or summed ones."""
+    sparql_store.upsert(seed_extractions)
+    pushed = {name for name in QUERIES.names() if sparql_store.answer(QUERIES.get(name), {}, 3)
+              is not None}
+    assert pushed >= {"top-methods", "top-datasets", "papers-with-code"}
+    assert not pushed & {"leaderboard", "benchmarks"}  # sort-only or summed columns
+    assert sparql_store.answer(QUERIES.get("top-methods"), {}, None) is None
+    top = sparql_store.answer(QUERIES.get("top-methods"), {}, 3)
+    assert top is not None and len(top.rows) == 3
 
 
 def test_upsert_twice_changes_nothing(
