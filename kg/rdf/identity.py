@@ -87,15 +87,16 @@ class HeldKeys:
     seconds at a million papers) and kept up as papers are written: a key it lacks is no
     stored paper's, so looking it up is skipped."""
 
-    def __init__(self, read: Callable[[], Iterable[str]]) -> None:
-        self._read = read
+    def __init__(self) -> None:
         self._index: KeyIndex | None = None
 
-    def among(self, keys: Sequence[str]) -> list[str]:
-        """The keys among ``keys`` that a stored paper may hold."""
+    def among(self, keys: Sequence[str], read: Callable[[], Iterable[str]]) -> list[str]:
+        """The keys among ``keys`` that a stored paper may hold; ``read`` lists every
+        stored key the first time (passed each call, not kept: a store that held its own
+        method would never be freed, and its RocksDB lock with it)."""
         if self._index is None:
             self._index = KeyIndex()
-            self._index.add(key_hashes(self._read()))
+            self._index.add(key_hashes(read()))
         held = self._index.find(key_hashes(keys)) != MISSING
         return [key for key, hit in zip(keys, held, strict=True) if hit]
 

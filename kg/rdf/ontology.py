@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.model import PAPER_FIELDS, RELATION_KIND, EntityKind, Relation
+from kg.model import RELATION_KIND, EntityKind, Relation
 from kg.rdf.vocab import (
     DCAT,
     DCTERMS,
@@ -22,7 +22,6 @@ from kg.rdf.vocab import (
     LPWC,
     MLS,
     OWL,
-    PAPER_FIELD_PROPERTY,
     PRISM,
     PROV,
     RDF,
@@ -357,54 +356,3 @@ PROPERTIES: tuple[Property, ...] = (
     Property(MLS + "hasValue", DOUBLE),
 )
 PROPERTY = {p.iri: p for p in PROPERTIES}
-
-_ONE = (1, 1)
-_RELATION_SLOTS = tuple(Slot(iri) for iri in RELATION_PROPERTY.values())
-_SPAN_SLOTS = (
-    *(Slot(KG + n, *_ONE) for n in ("start", "end", "sentenceStart", "sentenceEnd")),
-    Slot(PROV + "wasDerivedFrom", *_ONE),
-    Slot(PROV + "wasGeneratedBy", *_ONE),
-)
-#: class → the slots its instances may have (SHACL shapes are closed over these).
-SLOTS: dict[str, tuple[Slot, ...]] = {
-    PAPER: (
-        *(Slot(PAPER_FIELD_PROPERTY[f.name], *_ONE) for f in PAPER_FIELDS if f.required),
-        Slot(KG + "contentHash", *_ONE),
-        Slot(KG + "titleKey", *_ONE),
-        Slot(KG + "releasesCodeStated", *_ONE),
-        *(
-            Slot(PAPER_FIELD_PROPERTY[f.name], 0, 1)
-            for f in PAPER_FIELDS
-            if not (f.required or f.many)
-        ),
-        *(Slot(PAPER_FIELD_PROPERTY[f.name]) for f in PAPER_FIELDS if f.many),
-        Slot(OWL + "sameAs"),
-        *_RELATION_SLOTS,
-        Slot(RESULT_PROPERTY["paper"]),
-    ),
-    ENTITY: (
-        Slot(KG + "key", *_ONE),
-        Slot(SKOS + "prefLabel", *_ONE),
-        Slot(SKOS + "altLabel"),
-        Slot(OWL + "sameAs"),
-        Slot(RDFS + "seeAlso"),
-    ),
-    EVIDENCE: (
-        Slot(RDF + "subject", *_ONE),
-        Slot(RDF + "predicate", *_ONE),
-        Slot(RDF + "object", *_ONE),
-        *_SPAN_SLOTS,
-    ),
-    RESULT: (
-        *(Slot(RESULT_PROPERTY[part], *_ONE) for part in ("value", "kind")),
-        *(
-            Slot(iri, 0, 1)
-            for part, iri in RESULT_PROPERTY.items()
-            if part not in ("paper", "value", "kind")
-        ),
-        *_SPAN_SLOTS,
-    ),
-}
-#: Pairs (a, b) whose values must satisfy a ≤ b on every Evidence and Result
-#: (sh:lessThanOrEquals).
-EVIDENCE_ORDER = ((KG + "start", KG + "end"), (KG + "sentenceStart", KG + "sentenceEnd"))

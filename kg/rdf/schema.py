@@ -19,15 +19,14 @@ from kg.rdf.ontology import (
     CLASSES,
     ENTITY,
     EVIDENCE,
-    EVIDENCE_ORDER,
     IRI,
     PROPERTIES,
     PROPERTY,
     RESULT,
-    SLOTS,
     Class,
     Property,
 )
+from kg.rdf.shapes import EVIDENCE_ORDER, SLOTS
 from kg.rdf.vocab import KG, KIND_CLASS, ONTOLOGY_PREFIXES, RELATION_PROPERTY, SH
 
 ONTOLOGY_IRI = KG.rstrip("#")

@@ -85,7 +85,7 @@ class OxigraphStore(KgStore):
         self._label_for = label_for
         self._unflushed = 0
         self._known_entities: set[str] = set()
-        self._held_keys = HeldKeys(self.identity_keys)
+        self._held_keys = HeldKeys()
         self._lock: IO[bytes] | None = None
         # evidence as one record per paper on disk, reified in memory (kg.rdf.mapping)
         self.compact_evidence = self.path is not None
@@ -276,7 +276,7 @@ class OxigraphStore(KgStore):
 
     # -- reading -------------------------------------------------------------------------
     def identities(self, keys: Sequence[str]) -> dict[str, frozenset[str]]:
-        held = self._held_keys.among(keys)  # a build of new papers looks nothing up
+        held = self._held_keys.among(keys, self.identity_keys)  # new papers: no look-ups
         return find_identities(self._store, held, (self.entities_graph, self.index_graph))
 
     def content_hashes(self, paper_ids: Sequence[str]) -> dict[str, str]:
