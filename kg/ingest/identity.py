@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from kg.keyindex import KeyMap
-from kg.model import Paper, paper_id, title_id
+from kg.model import Paper, PaperExtraction, paper_id, title_id
 
 #: Schemes whose keys are unique to a paper: two different ones mean two papers.
 _EXCLUSIVE = ("arxiv:", "doi:")
@@ -189,3 +189,12 @@ def against_store(batch: Sequence[Paper], store: IdentityLookup) -> tuple[list[P
         if any(sid != paper.id for sid in matches):
             replacing.add(paper.id)
     return out, replacing
+
+
+def extractions_against_store(
+    batch: Sequence[PaperExtraction], store: IdentityLookup
+) -> list[PaperExtraction]:
+    """``against_store`` for ready-made extractions (an import, part files): each keeps
+    its mentions and results, under the paper it merges into."""
+    papers, _ = against_store([ex.paper for ex in batch], store)
+    return [replace(ex, paper=p) for ex, p in zip(batch, papers, strict=True)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
@@ -18,7 +18,12 @@ from kg.errors import InputError
 from kg.extract import Extractor
 from kg.extract.parallel import extract_parallel
 from kg.ingest import BadRecordHandler, SkipCounter, iter_papers, raise_bad
-from kg.ingest.identity import Duplicate, StreamIdentity, against_store
+from kg.ingest.identity import (
+    Duplicate,
+    StreamIdentity,
+    against_store,
+    extractions_against_store,
+)
 from kg.jobs.limits import Limits, check_workers
 from kg.model import PAPER_FIELDS, Paper, PaperExtraction, extraction_hash
 from kg.rdf.vocab import check_paper_id
@@ -236,8 +241,7 @@ def store_extractions(
     done = 0
     for batch in batched(extractions, batch_size):
         if merge:
-            papers, _ = against_store([ex.paper for ex in batch], store)
-            batch = [replace(ex, paper=p) for ex, p in zip(batch, papers, strict=True)]
+            batch = extractions_against_store(batch, store)
         store.upsert(batch)
         done += len(batch)
         if progress:

@@ -10,14 +10,13 @@ store, and importing twice replaces rather than duplicates.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pyoxigraph import Quad, RdfFormat, parse
 
 from kg.errors import InputError, UsageError
-from kg.ingest.identity import StreamIdentity, against_store
+from kg.ingest.identity import StreamIdentity, extractions_against_store
 from kg.model import Entity, PaperExtraction
 from kg.rdf.mapping import read_paper_graph
 from kg.rdf.results import R
@@ -130,7 +129,6 @@ def import_rdf(
     papers = [ex for ex in papers if identity.admit(ex.paper) is not None]
     for i in range(0, len(papers), batch_size):
         batch = papers[i : i + batch_size]
-        merged, _ = against_store([ex.paper for ex in batch], store)
-        store.upsert([replace(ex, paper=p) for ex, p in zip(batch, merged, strict=True)])
+        store.upsert(extractions_against_store(batch, store))
     store.flush()
     return len(papers)

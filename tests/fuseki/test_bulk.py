@@ -10,7 +10,6 @@ import dataclasses
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,12 +22,13 @@ from kg.jobs.transfer import load_store
 from kg.model import PaperExtraction
 from kg.rdf.sharded import ShardedStore
 from kg.rdf.store import OxigraphStore
+from tests.bulk_import import embedded
+from tests.bulk_import import kg_import as kg_bulk_import
 from tests.fuseki.test_store import _stored
 from tests.fuseki_fixture import TEST_HEAP, require_java
 from tests.neo4j.test_store import _plain, answer, query_grid
 
 pytestmark = [pytest.mark.fuseki, pytest.mark.slow]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,19 +39,7 @@ class Bulk:
 
 
 def kg_import(source: Path, home: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """``kg fuseki import`` as a user runs it, with the test server's small heap."""
-    return subprocess.run(
-        [sys.executable, "-m", "kg", "fuseki", "import", "--from", str(source),
-         "--home", str(home), "--heap", TEST_HEAP, *extra],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-        env={**os.environ, "KG_DEBUG": ""},
-    )
-
-
-def embedded(path: Path, extractions: list[PaperExtraction]) -> Path:
-    with OxigraphStore(path) as store:
-        store.upsert(extractions)
-    return path
+    return kg_bulk_import("fuseki", source, home, TEST_HEAP, *extra)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ import dataclasses
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,11 +19,12 @@ from kg.model import PaperExtraction
 from kg.neo4j import server as neo4j_server
 from kg.neo4j.store import Neo4jStore
 from kg.rdf.store import OxigraphStore
+from tests.bulk_import import embedded
+from tests.bulk_import import kg_import as kg_bulk_import
 from tests.neo4j.test_store import _plain, answer, query_grid
 from tests.neo4j_fixture import TEST_HEAP, require_java
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,19 +35,7 @@ class Bulk:
 
 
 def kg_import(source: Path, home: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """``kg neo4j import`` as a user runs it, with the test server's small heap."""
-    return subprocess.run(
-        [sys.executable, "-m", "kg", "neo4j", "import", "--from", str(source),
-         "--home", str(home), "--heap", TEST_HEAP, *extra],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-        env={**os.environ, "KG_DEBUG": ""},
-    )
-
-
-def embedded(path: Path, extractions: list[PaperExtraction]) -> Path:
-    with OxigraphStore(path) as store:
-        store.upsert(extractions)
-    return path
+    return kg_bulk_import("neo4j", source, home, TEST_HEAP, *extra)
 
 
 @pytest.fixture(scope="module")
