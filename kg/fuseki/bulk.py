@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,15 +69,19 @@ class BulkReport:
 
 
 def stored_quads(src: Store) -> Iterator[Quad]:
-    """What the ``sparql`` store holds for ``src``, quad for quad: each part's quads as
-    stored (an entity described in several shards repeats; the loader keeps one), then
-    the running counts that ``SparqlStore.stats`` and the top-* questions read."""
-    parts: Iterable[OxigraphStore]
-    parts = src.shards if isinstance(src, ShardedStore) else [src]  # type: ignore[list-item]
+    """What the ``sparql`` store holds for ``src``, quad for quad. One store: its quads as
+    stored, the index graph's too. Shards: each one's quads as stored (an entity
+    described in several shards repeats; the loader keeps one), then the running counts
+    summed; the rankings, pages and pair counts are recounted on the server once it runs,
+    since one shard's cannot be added to another's."""
+    if isinstance(src, OxigraphStore):
+        yield from src.stored_quads()
+        return
+    assert isinstance(src, ShardedStore)  # what kg.jobs.bulk.open_source opens
     paper_count, count = NamedNode(PAPER_COUNT), NamedNode(COUNT)
     papers_of: Counter[str] = Counter()  # a paper lives in one shard: counts add up
     index = None
-    for part in parts:
+    for part in src.shards:
         index = part.index_graph
         for q in part.stored_quads():
             if q.graph_name != index:
@@ -201,6 +205,8 @@ def bulk_import(
     t = time.monotonic()
     handle = server.start(home, port, heap, timeout=300, auth=auth)
     progress(f"started at {handle.endpoint}; checking counts")
+    if isinstance(src, ShardedStore):
+        progress("ranking, paging and pairing the shards' papers on the server")
     with SparqlStore(SparqlClient(handle.endpoint, auth=auth), base) as dst:
         check_counts(expected, dst.stats())
     return BulkReport(

@@ -60,9 +60,15 @@ class SparqlClient:
         update_endpoint: str | None = None,
         auth: tuple[str, str] | None = None,
         timeout: float = 300.0,
+        gsp_endpoint: str | None = None,
     ) -> None:
+        """``gsp_endpoint``: where N-Quads are POSTed to add them (Fuseki's dataset URL
+        takes them; N-Quads parse about 3x faster than the same quads in an update);
+        None: the query URL, "none": never, every write is a SPARQL Update."""
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or endpoint
+        gsp = gsp_endpoint or endpoint
+        self.gsp_endpoint: str | None = None if gsp.lower() == "none" else gsp
         self._http = httpx.Client(auth=auth, timeout=httpx.Timeout(timeout, connect=5.0))
 
     def close(self) -> None:
@@ -114,6 +120,22 @@ class SparqlClient:
                 headers={"Content-Type": "application/sparql-update; charset=utf-8"},
             )
         self._check(url, answer, "update")
+
+    def upload(self, nquads: bytes) -> bool:
+        """Add quads in one request (one transaction); False, and SPARQL Update from then
+        on, when the endpoint takes no N-Quads (404, 405, 415)."""
+        url = self.gsp_endpoint
+        if url is None:
+            return False
+        with self._errors(url, "upload"):
+            answer = self._http.post(
+                url, content=nquads, headers={"Content-Type": "application/n-quads"}
+            )
+        if answer.status_code in (404, 405, 415):
+            self.gsp_endpoint = None
+            return False
+        self._check(url, answer, "upload")
+        return True
 
     def _ask(self, text: str) -> httpx.Response:
         url = self.endpoint

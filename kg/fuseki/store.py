@@ -1,16 +1,18 @@
 """The ``sparql`` store: kg's RDF in any SPARQL 1.1 triplestore, over HTTP.
 
 The graphs are the embedded store's, quad for quad (``kg.rdf.mapping``): one named graph
-per paper with its evidence as one record, one graph of entities, and the running counts
-(``kg.rdf.tally``) in the index graph, so the named questions' SPARQL texts, the top-*
-ones included, answer here as they do embedded. The rankings, first pages and pair counts
-the embedded index adds are not kept: questions run their texts on the server.
+per paper with its evidence as one record, one graph of entities, and the index graph
+(``kg.rdf.index``: running counts, rankings, first pages, pair counts) moved by the
+embedded store's own upkeep over the protocol (``kg.fuseki.remote``), so the named
+questions' SPARQL texts answer here as they do embedded, and their first screens come
+from the same literals.
 
 The endpoint must answer over the union of its named graphs (Fuseki/TDB2:
 ``tdb2:unionDefaultGraph``, as ``kg fuseki start`` configures it). Each upsert is one
 SPARQL Update request, which the server runs as one transaction: the batch's papers are
-replaced whole (``DROP SILENT GRAPH`` then ``INSERT DATA``) with their entities and
-counts, or nothing is written.
+replaced whole (``DROP SILENT GRAPH`` then ``INSERT DATA``) with their entities, or
+nothing is written; the index follows in a second request. One writer at a time: each
+batch reads the index afresh, but two writers at once can each miss the other's moves.
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ from pyoxigraph import Literal, NamedNode, Quad, Variable
 
 from kg.errors import UsageError
 from kg.fuseki.protocol import SparqlClient
+from kg.fuseki.remote import (
+    RemoteQuads,
+    ServerIndex,
+    insert_data,
+    nquads,
+    quad_text,
+)
 from kg.model import Entity, EntityKind, PaperExtraction
+from kg.rdf.answers import ready_answer
 from kg.rdf.identity import IDENTITY_PROPERTIES, identity_of, identity_patterns
 from kg.rdf.mapping import (
     PAPER_NODE,
@@ -35,8 +45,10 @@ from kg.rdf.mapping import (
     read_paper_graph,
     stored_paper_quads,
 )
+from kg.rdf.pages import PageChanges, paper_row
+from kg.rdf.pairs import PairChanges
 from kg.rdf.sparql import Term, to_term, with_values
-from kg.rdf.tally import COUNT, PAPER_COUNT, PaperEdges, Tally
+from kg.rdf.tally import COUNT, PaperEdges, Tally
 from kg.rdf.terms import RDF_TYPE, P, entity_node
 from kg.rdf.vocab import (
     CLASS_KIND,
@@ -70,13 +82,24 @@ class SparqlStore(Store):
     capabilities = frozenset({Capability.QUADS})
     base: str
 
-    def __init__(self, client: SparqlClient, base_iri: str | None = None) -> None:
+    def __init__(
+        self, client: SparqlClient, base_iri: str | None = None, read_only: bool = False
+    ) -> None:
+        """A writer recounts an index cut off by a failed write (or older than this kg).
+        A reader answers from the index where it has this kg's layout, from the texts
+        otherwise; during a load, or after one cut off until the next writer, the index
+        may lag the papers by a batch."""
         self.client = client
         self.endpoint = client.endpoint
         self.base = base_iri or DEFAULT_BASE_IRI
         self.entities_graph = NamedNode(entities_graph_iri(self.base))
         self.index_graph = NamedNode(index_graph_iri(self.base))
-        self.client.solutions("SELECT * WHERE { } LIMIT 1")  # reachable, credentials taken
+        graphs = (self.entities_graph, self.index_graph)
+        self.remote = RemoteQuads(client, graphs)
+        self.index = ServerIndex(self.remote, self.base, graphs, self.endpoint)  # type: ignore[arg-type]
+        if not read_only:
+            self.index.check(read_only=False)
+        self._indexed = self.index.laid_out()
 
     @classmethod
     def open(
@@ -85,10 +108,12 @@ class SparqlStore(Store):
         update_endpoint: str | None = None,
         base_iri: str | None = None,
         timeout: float = 300.0,
+        read_only: bool = False,
         **_: Any,
     ) -> SparqlStore:
         """Open from arguments, else KG_SPARQL_ENDPOINT / KG_SPARQL_UPDATE_ENDPOINT /
-        KG_SPARQL_USERNAME / KG_SPARQL_PASSWORD (updates go to the query URL unless told)."""
+        KG_SPARQL_GSP_ENDPOINT / KG_SPARQL_USERNAME / KG_SPARQL_PASSWORD (updates and
+        N-Quads uploads go to the query URL unless told; GSP "none": no uploads)."""
         endpoint = endpoint or os.environ.get("KG_SPARQL_ENDPOINT") or DEFAULT_ENDPOINT
         if endpoint.partition("://")[0].lower() not in ("http", "https"):
             raise UsageError(f"{endpoint}: not a SPARQL endpoint URL; use http(s)://HOST/PATH")
@@ -96,40 +121,62 @@ class SparqlStore(Store):
         user = os.environ.get("KG_SPARQL_USERNAME")
         password = os.environ.get("KG_SPARQL_PASSWORD")
         auth = (user or "", password) if password is not None else None
-        return cls(SparqlClient(endpoint, update_endpoint, auth, timeout), base_iri)
+        gsp_endpoint = os.environ.get("KG_SPARQL_GSP_ENDPOINT")
+        client = SparqlClient(endpoint, update_endpoint, auth, timeout, gsp_endpoint)
+        return cls(client, base_iri, read_only)
 
     # -- writing -------------------------------------------------------------------------
     def upsert(self, batch: Sequence[PaperExtraction]) -> None:
-        """One update request: the batch's old graphs dropped, the new ones inserted with
-        their entities, the running counts moved by what changed."""
+        """The batch's old graphs dropped, the new ones added with their entities (one
+        upload, else one update), then the index moved by what changed. The first request
+        marks the index as being written and the last clears the mark, so a write cut off
+        between them is recounted by the next writer (``kg.rdf.index``), and its papers,
+        left without a content hash, are extracted again by the next build."""
         for ex in batch:
             for key in ex.paper.identity_keys:
                 check_paper_id(key)  # before anything is sent
         papers = list({ex.paper.id: ex for ex in batch}.values())  # the last one counts
         if not papers:
             return
-        tally = Tally()
+        self.index.begin()  # another writer may have moved the index since the last batch
+        tally, pages, pairs = Tally(), PageChanges(), PairChanges()
         ids = [ex.paper.id for ex in papers]
         # the batch's papers, and the papers merged into them under another id (dropped)
         merged_away = {k for ex in papers for k in ex.paper.identity_keys} - set(ids)
         stored = self._stored_edges([*ids, *sorted(merged_away)])
-        for old in stored.values():
+        for pid, old in stored.items():
             tally.remove(old)
+            pages.remove(pid, old.edges)
+            pairs.remove(old.edges)
         for ex in papers:
-            tally.add(PaperEdges.of(self.base, ex))
+            new = PaperEdges.of(self.base, ex)
+            tally.add(new)
+            pages.add(paper_row(ex.paper.title, ex.paper.id, new.edges), new.edges)
+            pairs.add(new.edges)
         known = self._stored_entities(papers)
-        graphs: defaultdict[str, list[str]] = defaultdict(list)
         new_kinds: list[str] = []
-        for quad in self._quads(papers, known, new_kinds):
-            graphs[str(quad.graph_name)].append(f"{quad.subject} {quad.predicate} {quad.object} .")
+        quads = list(self._quads(papers, known, new_kinds))
         tally.new_entities(new_kinds)
         drops = "".join(  # only graphs that are there: a new paper has none to drop
             f"DROP SILENT GRAPH {paper_nodes(self.base, pid)[1]} ;\n" for pid in stored
         )
-        inserts = "\n".join(
-            f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in graphs.items()
-        )
-        self.client.update(f"{drops}INSERT DATA {{\n{inserts}\n}} ;\n{self._count_update(tally)}")
+        mark = self.index.writing
+        self.client.update(f"{drops}INSERT DATA {{ {quad_text(mark)} }}")
+        if not self.client.upload(nquads(quads)):
+            self.client.update(insert_data(quads))
+        self._move_index(tally, pages, pairs)
+
+    def _move_index(self, tally: Tally, pages: PageChanges, pairs: PairChanges) -> None:
+        """The embedded store's index upkeep, its look-ups read ahead in one query."""
+        touched = {s for s, _ in tally.changes()} | set(KIND_CLASS.values())
+        touched |= {entity for _, entity in pages.touched()}
+        touched |= {entity for (_, entity), _ in pairs.changes()}
+        self.remote.read_ahead(map(NamedNode, touched))
+        self.index.apply(tally)
+        self.index.turn_pages(pages)
+        self.index.count_pairs(pairs)
+        self.index.end()
+        self._indexed = True
 
     def _quads(
         self, papers: Sequence[PaperExtraction], known: set[str], new_kinds: list[str]
@@ -145,26 +192,6 @@ class SparqlStore(Store):
                     known.add(iri)
                     new_kinds.append(KIND_CLASS[entity.kind])
                 yield from entity_quads(self.base, entity, surfaces, self.entities_graph, is_new)
-
-    def _count_update(self, tally: Tally) -> str:
-        """Each running count moved by its change; a count that reaches 0 is removed, as
-        the embedded store removes it."""
-        changes = tally.changes()
-        if not changes:
-            return ""
-        index = self.index_graph
-        rows = _values(
-            (NamedNode(s), NamedNode(c), to_term(delta)) for (s, c), delta in changes.items()
-        )
-        return (
-            f"DELETE {{ GRAPH {index} {{ ?s ?c ?old }} }}\n"
-            f"INSERT {{ GRAPH {index} {{ ?s ?c ?new }} }}\n"
-            f"WHERE {{ VALUES (?s ?c ?d) {{ {rows} }}\n"
-            f"  OPTIONAL {{ GRAPH {index} {{ ?s ?c ?old }} }}\n"
-            f"  BIND(COALESCE(?old, 0) + ?d AS ?new) }} ;\n"
-            f"DELETE WHERE {{ GRAPH {index} {{ ?s <{COUNT}> 0 }} }} ;\n"
-            f"DELETE WHERE {{ GRAPH {index} {{ ?s <{PAPER_COUNT}> 0 }} }}"
-        )
 
     def _stored_edges(self, paper_ids: Sequence[str]) -> dict[str, PaperEdges]:
         """What the stored papers among ``paper_ids`` add to the counts, by paper id."""
@@ -305,11 +332,16 @@ class SparqlStore(Store):
         return self.client.table(text)
 
     def answer(self, query: NamedQuery, params: dict[str, Any], limit: int | None) -> Table | None:
-        """A first screen sorted and cut on the server: the question's text wrapped in its
+        """From the index where it keeps the answer (as the embedded store does), else a
+        first screen sorted and cut on the server: the question's text wrapped in its
         ``order`` as ORDER BY with LIMIT, so a top-20 reads 20 rows, not every entity of a
         kind (TDB2 keeps the top N while it scans). Exact where a row is whole: no count
         summed across parts, no sort-only column; kg sorts the page again, so only strings
         beyond the BMP (Java compares UTF-16 units) could cut a page elsewhere."""
+        if self._indexed:
+            self.remote.forget()  # read afresh: another writer may have moved the index
+            if (ready := ready_answer(self.index, query, params, limit)) is not None:
+                return ready
         if limit is None or not query.order or query.sums or query.hidden:
             return None
         bound: dict[Variable, Term] = {Variable(k): to_term(v) for k, v in params.items()}
@@ -344,6 +376,8 @@ class SparqlStore(Store):
     def clear(self) -> None:
         """Drop every graph (tests and benchmarks start from empty)."""
         self.client.update("DROP SILENT ALL")
+        self.index.forget()
+        self._indexed = False
 
     def close(self) -> None:
         self.client.close()

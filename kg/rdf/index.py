@@ -239,14 +239,17 @@ class IndexGraph(IndexLookups):
             pair_counts.apply(counts, delta, self.label)
             yield self._pair_literal(key, counts)
 
+    def _clear(self) -> None:
+        """Empty the index graph but for the writing mark."""
+        for q in list(self._store.quads_for_pattern(None, None, None, self.index_graph)):
+            if q != self.writing:
+                self._store.remove(q)
+
     def check(self, read_only: bool) -> None:
         """Recount after a build that stopped half-way (or a store from before the counts);
         a reader cannot recount, so it says what to do."""
-        writing = next(iter(self._store.quads_for_pattern(*self.writing)), None) is not None
-        missing = next(iter(self._store.quads_for_pattern(*self._layout)), None) is None and (
-            next(iter(self._store.quads_for_pattern(None, RDF_TYPE, PAPER_NODE, None)), None)
-            is not None
-        )
+        writing = self.holds(self.writing)
+        missing = not self.holds(self._layout) and self._has(None, RDF_TYPE, PAPER_NODE, None)
         if not (writing or missing):
             return
         if read_only:
@@ -261,9 +264,7 @@ class IndexGraph(IndexLookups):
     def recount(self) -> None:
         """Every count from scratch, by SPARQL over the whole store."""
         self._store.add(self.writing)
-        for q in list(self._store.quads_for_pattern(None, None, None, self.index_graph)):
-            if q != self.writing:
-                self._store.remove(q)
+        self._clear()
         self._counts.clear()
         self._rankings.clear()
         tally = Tally()

@@ -146,7 +146,11 @@ class IndexLookups:
         key = paper_list.key(entity)
         stored = self._index_literal(NamedNode(key[1]), NamedNode(key[0]))
         rows = Page.decode(stored.object.value).rows[:limit] if stored else []
-        return [PageRow(paper, title, self._first_label(codes)) for title, paper, codes in rows]
+        labels = self.labels_of({code for _, _, codes in rows for code in codes})
+        return [
+            PageRow(paper, title, min((labels[c] for c in codes if c in labels), default=None))
+            for title, paper, codes in rows
+        ]
 
     def ranked(self, kind: EntityKind, limit: int | None) -> list[RankedRow] | None:
         """The top of the kind's ranking; None past ``RANKED`` rows."""
@@ -162,15 +166,29 @@ class IndexLookups:
         counts = self.pair_counts(pairing, entity_key)
         return [RankedRow(label, n) for label, n in pair_counts.ranked(counts, limit)]
 
-    def _first_label(self, entities: Iterable[str]) -> str | None:
-        labels = (
-            q.object.value
-            for e in entities
-            for q in self._store.quads_for_pattern(
-                NamedNode(e), P["prefLabel"], None, self.entities_graph
-            )
-        )
-        return min(labels, default=None)
+    def labels_of(self, entities: Iterable[str]) -> dict[str, str]:
+        """The preferred labels of those of ``entities`` stored here."""
+        return {e: label for e in entities if (label := self.stored_label(e)) is not None}
+
+    def holds(self, quad: Quad) -> bool:
+        return self._has(*quad)
+
+    def _has(self, s: Any, p: Any, o: Any, g: Any) -> bool:
+        """Whether any quad matches (None: any term)."""
+        return next(iter(self._store.quads_for_pattern(s, p, o, g)), None) is not None
+
+    def laid_out(self) -> bool:
+        """The index has this kg's layout (a store an older kg wrote has another)."""
+        return self.holds(self._layout)
+
+    def forget(self) -> None:
+        """Drop what was read of the index, labels but: a writer that holds no lock
+        reads it afresh each batch (labels are written once, with their entity)."""
+        self._counts.clear()
+        self._rankings.clear()
+        self._pages.clear()
+        self._pairs.clear()
+        self._pair_entries = 0
 
     def stats(self) -> Stats:
         """From the running counts: a look-up, not a scan of the graph."""

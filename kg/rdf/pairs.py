@@ -125,7 +125,8 @@ def apply(counts: Counts, changes: dict[str, int], label: Callable[[str], str]) 
 
 
 def encode(counts: Counts) -> str:
-    return json.dumps(counts, ensure_ascii=False, separators=(",", ":"))
+    """Keys sorted: the same counts make the same literal, however they came about."""
+    return json.dumps(counts, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def decode(text: str) -> Counts:
