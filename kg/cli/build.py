@@ -16,9 +16,11 @@ from kg.cli.common import (
     Db,
     Endpoint,
     Fmt,
+    GspEndpoint,
     SkipBad,
     Sources,
     StoreName,
+    UpdateEndpoint,
     Uri,
     Workers,
     app,
@@ -56,6 +58,8 @@ def build(
     uri: Uri = None,
     database: Database = None,
     endpoint: Endpoint = None,
+    update_endpoint: UpdateEndpoint = None,
+    gsp_endpoint: GspEndpoint = None,
     fmt: Fmt = None,
     skip_bad: SkipBad = False,
     aliases: Aliases = None,
@@ -103,6 +107,7 @@ def build(
     )
     check_workers(workers)
     options = {"base_iri": base_iri, "uri": uri, "database": database, "endpoint": endpoint}
+    options |= {"update_endpoint": update_endpoint, "gsp_endpoint": gsp_endpoint}
     if from_extracted is not None:
         from kg.jobs.distributed import store_partitions
 

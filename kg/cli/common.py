@@ -101,8 +101,26 @@ Endpoint = Annotated[
         "--endpoint",
         envvar="KG_SPARQL_ENDPOINT",
         help="SPARQL endpoint URL for --store sparql (env KG_SPARQL_ENDPOINT; updates go to "
-        "KG_SPARQL_UPDATE_ENDPOINT if set, basic auth from KG_SPARQL_USERNAME / "
-        "KG_SPARQL_PASSWORD).",
+        "KG_SPARQL_UPDATE_ENDPOINT and N-Quads uploads to KG_SPARQL_GSP_ENDPOINT if set, "
+        "'none' for no uploads; basic auth from KG_SPARQL_USERNAME / KG_SPARQL_PASSWORD).",
+    ),
+]
+UpdateEndpoint = Annotated[
+    str | None,
+    typer.Option(
+        "--update-endpoint",
+        envvar="KG_SPARQL_UPDATE_ENDPOINT",
+        help="SPARQL Update URL for --store sparql, if not --endpoint's "
+        "(env KG_SPARQL_UPDATE_ENDPOINT).",
+    ),
+]
+GspEndpoint = Annotated[
+    str | None,
+    typer.Option(
+        "--gsp-endpoint",
+        envvar="KG_SPARQL_GSP_ENDPOINT",
+        help="URL that takes N-Quads uploads for --store sparql, if not --endpoint's; "
+        "'none': updates only (env KG_SPARQL_GSP_ENDPOINT).",
     ),
 ]
 DEFAULT_DB = Path(".kg/db")
@@ -117,11 +135,14 @@ def open_backend(
     database: str | None = None,
     language: str | None = None,
     endpoint: str | None = None,
+    update_endpoint: str | None = None,
+    gsp_endpoint: str | None = None,
 ) -> Store:
     """Open ``store`` with the options every command shares; with ``language``, only a
     store that runs raw queries in it."""
     options = {"path": db, "read_only": read_only, "base_iri": base_iri}
     options |= {"uri": uri, "database": database, "endpoint": endpoint}
+    options |= {"update_endpoint": update_endpoint, "gsp_endpoint": gsp_endpoint}
     if language is not None:
         return open_speaking(language, store, **options)
     return open_store(store, **options)

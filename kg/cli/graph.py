@@ -13,10 +13,12 @@ from kg.cli.common import (
     Database,
     Db,
     Endpoint,
+    GspEndpoint,
     QueryArgs,
     QueryName,
     QueryWithCode,
     StoreName,
+    UpdateEndpoint,
     Uri,
     app,
     focus_args,
@@ -156,6 +158,8 @@ def load(
     uri: Uri = None,
     database: Database = None,
     endpoint: Endpoint = None,
+    update_endpoint: UpdateEndpoint = None,
+    gsp_endpoint: GspEndpoint = None,
     batch_size: Annotated[int, typer.Option(help="Papers per transaction.")] = 1000,
 ) -> None:
     """Copy an embedded store into another store, e.g. Neo4j; safe to re-run after a crash.
@@ -167,7 +171,15 @@ def load(
     at_least("--batch-size", batch_size)
     with (
         open_backend(DEFAULT_STORE, source, read_only=True) as src,
-        open_backend(store, db, uri=uri, database=database, endpoint=endpoint) as dst,
+        open_backend(
+            store,
+            db,
+            uri=uri,
+            database=database,
+            endpoint=endpoint,
+            update_endpoint=update_endpoint,
+            gsp_endpoint=gsp_endpoint,
+        ) as dst,
         progress_bar("loading") as (total, step),
     ):
         total(src.stats().papers)

@@ -109,6 +109,7 @@ class SparqlStore(Store):
         base_iri: str | None = None,
         timeout: float = 300.0,
         read_only: bool = False,
+        gsp_endpoint: str | None = None,
         **_: Any,
     ) -> SparqlStore:
         """Open from arguments, else KG_SPARQL_ENDPOINT / KG_SPARQL_UPDATE_ENDPOINT /
@@ -121,7 +122,7 @@ class SparqlStore(Store):
         user = os.environ.get("KG_SPARQL_USERNAME")
         password = os.environ.get("KG_SPARQL_PASSWORD")
         auth = (user or "", password) if password is not None else None
-        gsp_endpoint = os.environ.get("KG_SPARQL_GSP_ENDPOINT")
+        gsp_endpoint = gsp_endpoint or os.environ.get("KG_SPARQL_GSP_ENDPOINT")
         client = SparqlClient(endpoint, update_endpoint, auth, timeout, gsp_endpoint)
         return cls(client, base_iri, read_only)
 

@@ -52,3 +52,24 @@ def test_an_unreachable_endpoint_is_one_line_and_exit_3() -> None:
     assert result.returncode == 3
     assert result.stderr.count("\n") == 1 and endpoint in result.stderr
     assert "kg fuseki start" in result.stderr
+
+
+def test_load_takes_its_update_and_upload_urls(
+    tmp_path: Path, fuseki_endpoint: str, seed_extractions: list[PaperExtraction]
+) -> None:
+    """``--update-endpoint`` and ``--gsp-endpoint`` are where the writes go: Fuseki's
+    named update service and no uploads load the papers; an update URL with no service
+    behind it is one line naming it, exit 3."""
+    db = tmp_path / "db"
+    with OxigraphStore(db) as embedded:
+        embedded.upsert(seed_extractions[:40])
+    sparql = ("--store", "sparql", "--endpoint", fuseki_endpoint)
+    kg("sparql", "SELECT * WHERE {}", *sparql)  # the session server answers
+    missing = f"{fuseki_endpoint}/no-such-service"
+    refused = kg("load", "--from", str(db), *sparql, "--update-endpoint", missing)
+    assert refused.returncode == 3, refused.stderr
+    assert refused.stderr.count("\n") == 1 and missing in refused.stderr
+    loaded = kg("load", "--from", str(db), *sparql,
+                "--update-endpoint", f"{fuseki_endpoint}/update", "--gsp-endpoint", "none")
+    assert loaded.returncode == 0, loaded.stderr
+    assert "40 papers loaded" in loaded.stdout
