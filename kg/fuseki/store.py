@@ -274,7 +274,7 @@ class SparqlStore(Store):
             entities = self._entities([NamedNode(g) for g in graphs])
             for quads in graphs.values():
                 if quads:
-                    yield read_paper_graph(expand_evidence(self.base, quads), entities)
+                    yield read_paper_graph(quads, entities, self.base)
 
     def quads(self) -> Iterator[Quad]:
         """Every quad as exports carry it (evidence reified): the entities, then the papers

@@ -77,13 +77,16 @@ class CsvExport:
 
 
 def _cell(value: Any) -> str:
+    """One CSV field; the commonest kinds first (an export writes millions)."""
+    if isinstance(value, str):
+        return value.replace(ARRAY_DELIMITER, " ") if ARRAY_DELIMITER in value else value
+    if isinstance(value, (list, tuple)):
+        return ARRAY_DELIMITER.join([_cell(v) for v in value])
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return ARRAY_DELIMITER.join(_cell(v) for v in value)
-    return str(value).replace(ARRAY_DELIMITER, " ")
+    return str(value)
 
 
 def _write_results(rows: list[dict[str, Any]], writer: Any) -> None:

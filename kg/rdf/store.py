@@ -318,11 +318,9 @@ class OxigraphStore(KgStore):
         else:
             graphs = [NamedNode(graph_iri(self.base, pid)) for pid in paper_ids]
         for g in graphs:
-            quads = list(
-                expand_evidence(self.base, self._store.quads_for_pattern(None, None, None, g))
-            )
+            quads = list(self._store.quads_for_pattern(None, None, None, g))
             if quads:
-                yield read_paper_graph(quads, entities)
+                yield read_paper_graph(quads, entities, self.base)
 
     def query(
         self, text: str, params: dict[str, Any] | None = None, *, write: bool = False

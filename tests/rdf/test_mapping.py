@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pyoxigraph import NamedNode
 
 from kg.model import PaperExtraction
@@ -12,6 +13,7 @@ from kg.rdf.mapping import (
     EVIDENCE_RECORD,
     expand_evidence,
     paper_quads,
+    read_paper_graph,
     stored_paper_quads,
 )
 from kg.rdf.store import OxigraphStore
@@ -30,6 +32,24 @@ def test_expanded_records_equal_the_reified_graph_of_every_seed_paper(
         assert sum(q.predicate == EVIDENCE_RECORD for q in stored) == (1 if ex.mentions else 0)
         expanded = set(expand_evidence(DEFAULT_BASE_IRI, stored))
         assert expanded == set(paper_quads(DEFAULT_BASE_IRI, ex)), ex.paper.id
+
+
+def test_records_read_back_as_their_reified_quads_do(seed_store: OxigraphStore) -> None:
+    """Every seed paper read from its record equals it read from the reified quads; an
+    entity the store does not hold is left out either way, and a record needs its base."""
+    entities = seed_store._entities()
+    for ex in seed_store.extractions():
+        stored = list(stored_paper_quads(DEFAULT_BASE_IRI, ex))
+        reified = read_paper_graph(expand_evidence(DEFAULT_BASE_IRI, stored), entities)
+        assert read_paper_graph(stored, entities, DEFAULT_BASE_IRI) == reified == ex
+    ex = next(ex for ex in seed_store.extractions() if len(ex.mentions) > 1)
+    stored = list(stored_paper_quads(DEFAULT_BASE_IRI, ex))
+    fewer = {k: v for k, v in entities.items() if v != ex.mentions[0].entity}
+    reified = read_paper_graph(expand_evidence(DEFAULT_BASE_IRI, stored), fewer)
+    assert read_paper_graph(stored, fewer, DEFAULT_BASE_IRI) == reified
+    assert len(reified.mentions) < len(ex.mentions)
+    with pytest.raises(ValueError, match="base IRI"):
+        read_paper_graph(stored, entities)
 
 
 def test_the_store_writes_records_and_exports_reified_evidence(seed_store: OxigraphStore) -> None:
