@@ -33,7 +33,7 @@ from kg.rdf.pages import (
     lists_of,
     paper_row,
 )
-from kg.rdf.pairs import PAIR_PROPERTIES, PairChanges, PairKey
+from kg.rdf.pairs import FIRST, FIRST_PREDICATE, PAIR_PROPERTIES, PairChanges, PairKey
 from kg.rdf.pairs import Counts as PairCounts
 from kg.rdf.tally import COUNT, PAPER_COUNT, Ranking, Tally
 from kg.rdf.terms import RDF_JSON, RDF_TYPE, P, int_literal
@@ -220,14 +220,25 @@ class IndexGraph(IndexLookups):
             self._pair_entries += len(counts) - before
             if stored:
                 self._store.remove(stored)
-            quad = self._pair_literal(key, counts) if counts else None
-            self._pairs[key] = (counts, quad)
-            written += [quad] if quad else []
+            first = NamedNode(key[1]), NamedNode(FIRST_PREDICATE[key[0]])
+            if before > FIRST and (stored_first := self._index_literal(*first)):
+                self._store.remove(stored_first)
+            quads = self._pair_literals(key, counts) if counts else []
+            self._pairs[key] = (counts, quads[0] if quads else None)
+            written += quads
         self._store.extend(written)
 
-    def _pair_literal(self, key: PairKey, counts: PairCounts) -> Quad:
-        literal = Literal(pair_counts.encode(counts), datatype=RDF_JSON)
-        return Quad(NamedNode(key[1]), NamedNode(key[0]), literal, self.index_graph)
+    def _pair_literals(self, key: PairKey, counts: PairCounts) -> list[Quad]:
+        """The counts, and the first rows of their answer where there are more rows than
+        those (fewer are read and ranked as fast as a first screen)."""
+        s, g = NamedNode(key[1]), self.index_graph
+        quads = [
+            Quad(s, NamedNode(key[0]), Literal(pair_counts.encode(counts), datatype=RDF_JSON), g)
+        ]
+        if len(counts) > FIRST:
+            first = Literal(pair_counts.encode_first(counts), datatype=RDF_JSON)
+            quads.append(Quad(s, NamedNode(FIRST_PREDICATE[key[0]]), first, g))
+        return quads
 
     def _all_pair_counts(self) -> Iterator[Quad]:
         """Every pair count from one scan of the edges that make pairs (a recount)."""
@@ -237,7 +248,7 @@ class IndexGraph(IndexLookups):
         for key, delta in changes.changes():
             counts: PairCounts = {}
             pair_counts.apply(counts, delta, self.label)
-            yield self._pair_literal(key, counts)
+            yield from self._pair_literals(key, counts)
 
     def _clear(self) -> None:
         """Empty the index graph but for the writing mark."""

@@ -161,8 +161,14 @@ class IndexLookups:
     def paired(
         self, pairing: Pairing, entity_key: str, limit: int | None
     ) -> list[RankedRow] | None:
-        """Entities counted against the asked one, by papers (any ``limit``: the counts
-        are whole)."""
+        """Entities counted against the asked one, by papers: a first screen from the
+        first rows kept, any other ``limit`` from the counts (they are whole)."""
+        if limit is not None and limit <= pair_counts.FIRST:
+            entity = entity_node(self.base, pairing.asked, entity_key)
+            first = self._index_literal(entity, NamedNode(pairing.first_predicate))
+            if first is not None:  # kept only for counts longer than the first rows
+                rows = pair_counts.decode_first(first.object.value)[:limit]
+                return [RankedRow(label, n) for label, n in rows]
         counts = self.pair_counts(pairing, entity_key)
         return [RankedRow(label, n) for label, n in pair_counts.ranked(counts, limit)]
 

@@ -3,6 +3,7 @@ tests/fuseki_fixture.py, plus throw-away ones for credentials and a killed serve
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from kg.jobs.transfer import load_store
 from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtraction, Relation
 from kg.query import QUERIES
 from kg.rdf.store import OxigraphStore
+from kg.rdf.terms import RDF_JSON
 from kg.rdf.vocab import XSD
 from tests.fuseki_fixture import start_test_fuseki
 from tests.neo4j.test_store import answer, query_grid
@@ -30,9 +32,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _term(term: object) -> object:
     """A term as N-Triples, a double as its value: TDB2 keeps doubles as numbers and
-    writes them back canonical ("40"^^xsd:double comes back as "40.0e0")."""
+    writes them back canonical ("40"^^xsd:double comes back as "40.0e0"); an index
+    literal as its JSON with keys sorted (pair counts list entities in the order they
+    came, which a recount does not repeat)."""
     if isinstance(term, Literal) and term.datatype == XSD_DOUBLE:
         return float(term.value)
+    if isinstance(term, Literal) and term.datatype == RDF_JSON:
+        return json.dumps(json.loads(term.value), sort_keys=True)
     return str(term)
 
 

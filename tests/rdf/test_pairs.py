@@ -6,11 +6,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pyoxigraph import NamedNode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.errors import UsageError
-from kg.model import PaperExtraction, Relation
+from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtraction, Relation
 from kg.query import run_named
 from kg.rdf import pairs
 from kg.rdf.store import OxigraphStore
@@ -80,7 +81,7 @@ def _answers(store: OxigraphStore, questions: list[tuple[str, dict[str, object]]
     return [
         run_named(store, name, args | {"limit": limit}).rows
         for name, args in questions
-        for limit in (0, 2)
+        for limit in (0, 2, pairs.FIRST, pairs.FIRST + 1)  # first rows kept, or counted
     ]
 
 
@@ -112,6 +113,46 @@ def test_paired_answers_equal_the_full_answers_after_replacements_and_a_recount(
     store.close()
     with OxigraphStore(tmp_path / "db", read_only=True) as reader:
         assert _answers(reader, questions) == answers
+
+
+def _crowded(papers: int) -> list[PaperExtraction]:
+    """One dataset every paper is evaluated on, each paper with methods of its own."""
+    out = []
+    for i in range(papers):
+        abstract = f"We propose M{i} and M{i}b and evaluate on CrowdBench."
+        ev = Evidence(0, 10, 0, len(abstract), "test")
+        dataset = Entity(EntityKind.DATASET, "crowdbench", "CrowdBench")
+        mentions = [Mention(Relation.EVALUATED_ON, dataset, "CrowdBench", ev)] + [
+            Mention(Relation.PROPOSES, Entity(EntityKind.METHOD, k.lower(), k), k, ev)
+            for k in (f"M{i}", f"M{i}b")[: 1 + i % 2]
+        ]
+        paper = Paper(id=f"title:crowd{i:04d}", title=f"Paper {i}", abstract=abstract)
+        out.append(PaperExtraction(paper, mentions))
+    return out
+
+
+def test_first_rows_answer_as_the_counts_do(tmp_path: Path) -> None:
+    """Counts of more than FIRST entities keep their first rows, which answer a first
+    screen as the counts would, after more papers and after a recount; a store whose
+    counts a kg before these rows wrote answers from the counts alike."""
+    crowd = _crowded(pairs.FIRST)
+    question = [("methods-on", {"dataset": "CrowdBench"})]
+    first = NamedNode(pairs.METHODS_ON.first_predicate)
+    with OxigraphStore(tmp_path / "db") as store:
+        store.upsert(crowd[:40])
+        assert not list(store._store.quads_for_pattern(None, first, None, None))  # 60 rows
+        store.upsert(crowd[40:])
+        kept = list(store._store.quads_for_pattern(None, first, None, None))
+        assert len(kept) == 1
+        answers = _answers(store, question)
+        assert len(answers[0]) == 150 and len(answers[1]) == 2
+        with pytest.MonkeyPatch.context() as mp:  # the same question answered by SPARQL
+            mp.setattr(store.index, "paired", lambda *_: None)
+            assert _answers(store, question) == answers
+        store.index.recount()
+        assert _answers(store, question) == answers
+        store._store.remove(kept[0])
+        assert _answers(store, question) == answers
 
 
 def test_an_entity_without_pairs_answers_empty(seed_store: OxigraphStore) -> None:
