@@ -73,7 +73,7 @@ def test_a_write_cut_off_in_its_index_is_recounted(
 ) -> None:
     """The papers are written, the index not moved: readers see it a batch behind, and
     the next writer recounts it whole."""
-    first, second, third = _batches(seed_extractions)
+    first, second, _ = _batches(seed_extractions)
     sparql_store.upsert(first)
 
     def cut_off(*_: object) -> None:

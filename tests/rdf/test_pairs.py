@@ -6,9 +6,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pyoxigraph import NamedNode
 
 from kg.errors import UsageError
 from kg.model import Entity, EntityKind, Evidence, Mention, Paper, PaperExtraction, Relation
