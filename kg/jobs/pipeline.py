@@ -171,8 +171,10 @@ def run_pipeline(pipe: Pipeline, echo: Callable[[str], None] = print) -> None:
             extractor=Extractor(resolver=resolver),
             limits=Limits(batch_size=pipe.batch_size),
         )
+        n = len(report.duplicates)
+        twice = f" ({n} duplicate records read once)" if n else ""
         echo(
-            f"built {pipe.db}: {report.papers_read} papers read, {report.papers_written} "
+            f"built {pipe.db}: {report.papers_read} papers read{twice}, {report.papers_written} "
             f"extracted, {report.papers_unchanged} unchanged, {len(report.skipped)} skipped"
         )
         if report.stats:
