@@ -96,17 +96,18 @@ class RemoteQuads:
     def quads_for_pattern(
         self, s: Any, p: NamedNode | None, o: Any, g: NamedNode | None
     ) -> Iterator[Quad]:
-        if s is not None:
-            for key in ((s, None, g), (s, p, g)):
-                if key in self._held or (self._index_known and g == self.index_graph):
-                    return iter(
-                        [
-                            q
-                            for q in self._held.get(key, ())
-                            if p in (None, q.predicate) and o in (None, q.object)
-                        ]
-                    )
-        return iter(self._ask_pattern(s, p, o, g))
+        found = self._in_memory(s, p, o, g)
+        return iter(found if found is not None else self._ask_pattern(s, p, o, g))
+
+    def _in_memory(self, s: Any, p: Any, o: Any, g: Any) -> list[Quad] | None:
+        """The matches, where what is held answers the pattern; None where it does not."""
+        if s is None:
+            return None
+        for key in ((s, None, g), (s, p, g)):
+            if key in self._held or (self._index_known and g == self.index_graph):
+                held = self._held.get(key, ())
+                return [q for q in held if p in (None, q.predicate) and o in (None, q.object)]
+        return None
 
     def _ask_pattern(self, s: Any, p: Any, o: Any, g: Any, limit: str = "") -> list[Quad]:
         given = dict(zip("spog", (s, p, o, g), strict=True))
@@ -122,9 +123,8 @@ class RemoteQuads:
 
     def holds(self, s: Any, p: Any, o: Any, g: Any) -> bool:
         """Whether any quad matches: one row asked for, not every match."""
-        if s is not None and any(key in self._held for key in ((s, None, g), (s, p, g))):
-            return next(self.quads_for_pattern(s, p, o, g), None) is not None
-        return bool(self._ask_pattern(s, p, o, g, " LIMIT 1"))
+        found = self._in_memory(s, p, o, g)
+        return bool(found if found is not None else self._ask_pattern(s, p, o, g, " LIMIT 1"))
 
     def drop_index(self, keep: Quad) -> None:
         """Empty the index graph but for ``keep``; until ``forget``, what the index holds
@@ -174,31 +174,43 @@ class RemoteQuads:
                     held.append(quad)
 
     def flush(self) -> None:
-        """Send the held writes, a chunk per update: removals, then additions. The index
-        holds one value per subject and predicate, so a removal from it names those two
-        and not the value: a page or pair literal is not sent back to be deleted."""
+        """Send the held writes, a chunk per update: what additions replace is removed
+        first, removals that nothing replaces (the writing mark) go last, so a write cut
+        off in between leaves the mark. The index holds one value per subject and
+        predicate, so a removal from it names those two and not the value: a page or pair
+        literal is not sent back to be deleted."""
         pending, self._pending = list(self._pending.items()), {}
         index = self.index_graph
         for i in range(0, len(pending), WRITE_CHUNK):
             chunk = pending[i : i + WRITE_CHUNK]
-            parts = []
-            if keys := [
-                f"({q.subject} {q.predicate})" for q, a in chunk if not a and q.graph_name == index
-            ]:
-                parts.append(
-                    f"DELETE {{ GRAPH {index} {{ ?s ?p ?o }} }} WHERE {{ "
-                    f"VALUES (?s ?p) {{ {' '.join(keys)} }} GRAPH {index} {{ ?s ?p ?o }} }}"
-                )
-            if gone := [quad_text(q) for q, a in chunk if not a and q.graph_name != index]:
-                parts.append(f"DELETE DATA {{ {' '.join(gone)} }}")
-            new = [q for q, a in chunk if a]
+            new = [q for q, added in chunk if added]
+            replaced = {(q.subject, q.predicate) for q in new if q.graph_name == index}
+            gone = [q for q, added in chunk if not added and q.graph_name == index]
+            first = [q for q in gone if (q.subject, q.predicate) in replaced]
+            last = [q for q in gone if (q.subject, q.predicate) not in replaced]
+            other = [quad_text(q) for q, added in chunk if not added and q.graph_name != index]
+            before = [self._delete_values(first)] if first else []
+            before += [f"DELETE DATA {{ {' '.join(other)} }}"] if other else []
+            after = [self._delete_values(last)] if last else []
             if len(new) < UPLOAD_MIN:  # one request
-                parts += [insert_data(new)] if new else []
-                new = []
-            if parts:
-                self.client.update(" ;\n".join(parts))
-            if new and not self.client.upload(nquads(new)):
+                self._update([*before, *([insert_data(new)] if new else []), *after])
+                continue
+            self._update(before)
+            if not self.client.upload(nquads(new)):
                 self.client.update(insert_data(new))
+            self._update(after)
+
+    def _delete_values(self, quads: list[Quad]) -> str:
+        """An update removing every value of these quads' subjects and predicates."""
+        index, keys = self.index_graph, " ".join(f"({q.subject} {q.predicate})" for q in quads)
+        return (
+            f"DELETE {{ GRAPH {index} {{ ?s ?p ?o }} }} WHERE {{ "
+            f"VALUES (?s ?p) {{ {keys} }} GRAPH {index} {{ ?s ?p ?o }} }}"
+        )
+
+    def _update(self, parts: list[str]) -> None:
+        if parts:
+            self.client.update(" ;\n".join(parts))
 
 
 def quad_text(quad: Quad) -> str:
@@ -251,9 +263,8 @@ class ServerIndex(IndexGraph):
             self.forget()
 
     def end(self) -> None:
-        """After a write: its index changes sent, then the writing mark cleared and a new
-        stamp, in one update."""
-        self._store.flush()
+        """After a write: its index changes and a new stamp sent, the writing mark
+        cleared last (``RemoteQuads.flush``)."""
         self._store.remove(self.writing)
         old, new = Literal(self._stamp or ""), Literal(uuid.uuid4().hex)
         self._store.remove(Quad(self.index_graph, STAMP, old, self.index_graph))

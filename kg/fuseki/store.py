@@ -8,11 +8,12 @@ questions' SPARQL texts answer here as they do embedded, and their first screens
 from the same literals.
 
 The endpoint must answer over the union of its named graphs (Fuseki/TDB2:
-``tdb2:unionDefaultGraph``, as ``kg fuseki start`` configures it). Each upsert is one
-SPARQL Update request, which the server runs as one transaction: the batch's papers are
-replaced whole (``DROP SILENT GRAPH`` then ``INSERT DATA``) with their entities, or
-nothing is written; the index follows in a second request. One writer at a time: each
-batch reads the index afresh, but two writers at once can each miss the other's moves.
+``tdb2:unionDefaultGraph``, as ``kg fuseki start`` configures it). An upsert drops the
+graphs of the papers it replaces and marks the index as being written (one update), adds
+the papers whole with their entities (one N-Quads upload, else one update: each a
+transaction), then moves the index and clears the mark. One writer at a time: a writer
+reads the index afresh when its stamp shows another moved it, but two writers at once can
+each miss the other's moves.
 """
 
 from __future__ import annotations

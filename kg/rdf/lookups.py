@@ -189,7 +189,8 @@ class IndexLookups:
 
     def forget(self) -> None:
         """Drop what was read of the index, labels but: a writer that holds no lock
-        reads it afresh each batch (labels are written once, with their entity)."""
+        reads it afresh when another may have moved it (labels are written once, with
+        their entity)."""
         self._counts.clear()
         self._rankings.clear()
         self._pages.clear()

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.fuseki.remote import ServerIndex
+from kg.fuseki import remote
+from kg.fuseki.protocol import SparqlClient
+from kg.fuseki.remote import ServerIndex, quad_text
 from kg.fuseki.store import SparqlStore
 from kg.model import PaperExtraction
 from kg.rdf.store import OxigraphStore
@@ -99,3 +101,40 @@ def test_a_write_cut_off_in_its_index_is_recounted(
     assert recounted - {q for q in recounted if q[2].endswith("#ranking>")} == (
         embedded_quads - rankings
     )
+
+
+def test_the_writing_mark_is_cleared_after_the_index_it_guards_is_sent(
+    sparql_store: SparqlStore, fuseki_endpoint: str, seed_store: OxigraphStore,
+    seed_extractions: list[PaperExtraction], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A recount (a writer opening on a marked index) sends the new index in uploads; the
+    update that clears the mark comes after the last of them, so a recount cut off
+    anywhere leaves the mark for the next writer."""
+    sparql_store.upsert(seed_extractions)
+    mark = sparql_store.index.writing
+    sparql_store.client.update(f"INSERT DATA {{ {quad_text(mark)} }}")
+    sent: list[tuple[str, str]] = []
+    update, upload = SparqlClient.update, SparqlClient.upload
+
+    def recorded_update(client: SparqlClient, text: str) -> None:
+        sent.append(("update", text))
+        update(client, text)
+
+    def recorded_upload(client: SparqlClient, nquads: bytes) -> bool:
+        sent.append(("upload", nquads.decode()))
+        return upload(client, nquads)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(remote, "UPLOAD_MIN", 1)  # every write an upload, as at scale
+        patch.setattr(SparqlClient, "update", recorded_update)
+        patch.setattr(SparqlClient, "upload", recorded_upload)
+        with SparqlStore.open(endpoint=fuseki_endpoint) as writer:
+            assert not writer.index.holds(writer.index.writing)
+            assert writer.stats() == seed_store.stats()
+            assert answer(writer, "top-methods", {}) == answer(seed_store, "top-methods", {})
+    uploads = [i for i, (kind, _) in enumerate(sent) if kind == "upload"]
+    cleared = [i for i, (kind, text) in enumerate(sent)
+               if kind == "update" and f"({mark.subject} {mark.predicate})" in text
+               and "DELETE" in text]
+    assert uploads and cleared
+    assert cleared[-1] > uploads[-1]
