@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck services neo4j-jars fuseki-jars chromium bench clean
+.PHONY: demo test lint typecheck services neo4j-jars fuseki-jars chromium bench train clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ chromium:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+## train: retrain the shipped entity and result models on ../shared/eval (deterministic)
+train: $(STAMP)
+	$(BIN)/kg train
 
 clean:
 	rm -rf out .kg test-artifacts .pytest_cache .coverage

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from kg.cli import build, fuseki, graph, neo4j, query  # noqa: F401  (register the commands, in order)
+from kg.cli import build, fuseki, graph, learn, neo4j, query  # noqa: F401  (register the commands, in order)
 from kg.cli.common import app
 from kg.cli.output import printable
 from kg.errors import KgError, UsageError

@@ -1,4 +1,4 @@
-"""Commands that turn papers into extractions and graphs: build, extract, evaluate, run."""
+"""Commands that turn papers into extractions and graphs: build, extract, run."""
 
 from __future__ import annotations
 
@@ -220,32 +220,6 @@ def extract(
     with replacing(out) as tmp, tmp.open("w", encoding="utf-8") as fh:
         n = sum(1 for line in lines if fh.write(line))
     print(f"{n} records written to {out}", file=sys.stderr)
-
-
-@app.command()
-def evaluate(
-    gold: Annotated[Path, typer.Argument(help="Gold JSONL (annotation guidelines format).")],
-    pred: Annotated[Path, typer.Argument(help="Predicted JSONL, e.g. from kg extract.")],
-    errors: Annotated[
-        bool,
-        typer.Option("--errors/--no-errors", help="List each paper's misses and false positives."),
-    ] = True,
-    field: Annotated[
-        list[str] | None, typer.Option("--field", help="Only this field in the error list.")
-    ] = None,
-) -> None:
-    """Score predictions against gold annotations: per-field precision, recall and F1.
-
-    Example: kg evaluate ../shared/eval/dev.jsonl pred.jsonl --no-errors
-    """
-    from kg.extract.evaluate import evaluate as score
-    from kg.extract.evaluate import format_report, load_jsonl
-
-    gold_records = load_jsonl(gold)
-    if not gold_records:
-        raise InputError(f"{gold}: holds no gold records; there is nothing to score")
-    report = score(gold_records, load_jsonl(pred))
-    print(format_report(report, errors=errors, only=field or ()))
 
 
 gazetteer_app = typer.Typer(

@@ -16,10 +16,10 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract import cues, lexicon, roles
+from kg.extract import cues, entity_model, lexicon, phrases, roles
 from kg.extract.abbreviations import Abbreviation, find_abbreviations
 from kg.extract.gazetteer import Gazetteer
-from kg.extract.names import find_names
+from kg.extract.names import Candidate, find_names
 from kg.extract.results import find_results
 from kg.extract.sentences import sentence_of, split_sentences
 from kg.extract.urls import find_urls
@@ -114,9 +114,15 @@ def abbreviation_component(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("kg_entities", default_config={"gazetteer": True})
-def make_entity_component(nlp: Language, name: str, gazetteer: bool) -> EntityComponent:
-    return EntityComponent(Gazetteer.shipped() if gazetteer else Gazetteer([]))
+@Language.factory("kg_entities", default_config={"gazetteer": True, "learned": True})
+def make_entity_component(
+    nlp: Language, name: str, gazetteer: bool, learned: bool
+) -> EntityComponent:
+    """``learned``: kinds and roles from the shipped model, else from the hand rules."""
+    component = EntityComponent(Gazetteer.shipped() if gazetteer else Gazetteer([]))
+    if learned:
+        component.use(entity_model.shipped())
+    return component
 
 
 class EntityComponent:
@@ -124,13 +130,31 @@ class EntityComponent:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
+        self.decide: roles.Decide = roles.rule_relation
+        self.model: entity_model.EntityModel | None = None  # None: the hand rules decide
+        self.version = "v2"  # tags each mention's extractor: the rules, or the model's name
+
+    def use(self, model: entity_model.EntityModel | None) -> None:
+        """Decide kinds and roles with ``model``, or the rules when None (cross-validation
+        swaps one in per fold)."""
+        self.model = model
+        if model is None:
+            self.decide, self.version = roles.rule_relation, "v2"
+        else:
+            self.decide, self.version = model.relation, model.name
+
+    def candidates(self, state: Reading) -> list[Candidate]:
+        return find_names(
+            state.text, state.sentences, state.masked, state.abbreviations, self.gazetteer
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         state = reading(doc)
-        text, sents, add = state.text, state.sentences, state.mentions.append
-        candidates = find_names(text, sents, state.masked, state.abbreviations, self.gazetteer)
+        text, add = state.text, state.mentions.append
+        candidates = self.candidates(state)
         taken: set[tuple[int, int]] = set()
-        for cand, relation in roles.assign(text, state.title, candidates):
+        facts = roles.Facts(text)
+        for cand, relation in roles.assign(text, state.title, candidates, self.decide, facts):
             if relation is Relation.ADDRESSES:
                 tag = "task"
             else:
@@ -146,9 +170,32 @@ class EntityComponent:
                     cand.start,
                     cand.end,
                     *cand.sent,
-                    f"kg.{tag}.v2",
+                    f"kg.{tag}.{self.version}",
                 ),
             )
+        if self.model is None:
+            self._rule_phrases(state, taken)
+        else:
+            self._phrases(state, taken, self.model)
+        return doc
+
+    def _phrases(
+        self, state: Reading, taken: set[tuple[int, int]], model: entity_model.EntityModel
+    ) -> None:
+        """Task and metric phrases where the model takes a span (kg.extract.phrases)."""
+        text = state.text
+        for site in phrases.sites(text, state.title, state.sentences, state.masked):
+            chosen = model.phrase(site)
+            if not chosen or site.spans[chosen - 1] in taken:
+                continue
+            s, e = site.spans[chosen - 1]
+            relation = Relation.ADDRESSES if site.kind == phrases.TASK else Relation.REPORTS_METRIC
+            tag = f"kg.{site.kind}.{self.version}"
+            state.mentions.append(RawMention(relation, text[s:e], text[s:e], s, e, *site.sent, tag))
+
+    def _rule_phrases(self, state: Reading, taken: set[tuple[int, int]]) -> None:
+        """Metric names as matched, and tasks of the rules' head nouns (see ``_task``)."""
+        text, sents, add = state.text, state.sentences, state.mentions.append
         metrics: list[re.Match[str]] = []
         task_heads: list[re.Match[str]] = []
         for m in cues.METRIC_OR_TASK_RE.finditer(text):
@@ -172,7 +219,6 @@ class EntityComponent:
                 self._task(
                     state, mods.group(0) + m.group(0), m.end(), sentence_of(sents, m.start())
                 )
-        return doc
 
     def _task(self, state: Reading, phrase: str, end: int, sent: tuple[int, int]) -> None:
         """ "the semantic segmentation" → "semantic segmentation", "approaches for text

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from kg.extract import lexicon
+
 
 def _led(first: str, body: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     """``\\b`` + ``body``, where ``first`` holds every letter a match can start with.
@@ -154,7 +156,7 @@ _EVAL_WORDS = [
 ]  # fmt: skip
 EVAL_RE = _led(_first_letters(_EVAL_WORDS), rf"{_one_of(_EVAL_WORDS)}\b")
 DATASET_SHAPE_RE = re.compile(
-    r"(?:Bench|bench|BENCH|QA|Eval|Set|set|Corpus|WILDS|Data)"
+    r"(?:Bench|bench|BENCH|QA|Eval|Set|set|Corpus|Data)"
     r"(?:[\-\s]?[\w.]+)?$|^(?:Bench|Eval)|-\d+[kK]$"
 )
 METHOD_SHAPE_RE = re.compile(
@@ -191,10 +193,22 @@ _TASK_HEADS = [
     "recommendation", "clustering", "captioning", "synthesis", "tracking", "parsing",
     "forecasting", "reconstruction", "completion", "alignment", "localization", "understanding",
 ]  # fmt: skip
+TASK_HEAD_NAMES = frozenset(_TASK_HEADS)
 _TASK_HEAD = rf"{_one_of(_TASK_HEADS, 0)}\b"
 # Metrics and task heads in one scan of the text (no metric shares a word with a task head,
 # so neither hides the other); ``m.lastgroup`` says which matched.
 METRIC_OR_TASK_RE = _led(
     _first_letters(_METRICS + _TASK_HEADS), rf"(?P<metric>{_METRIC})|(?P<task>{_TASK_HEAD})", 0
+)
+# Where a task or metric phrase may end (kg.extract.phrases): a metric name (case-sensitive,
+# as METRIC_RE) or a head word of lexicon's lists (any case, not after a hyphen), in one
+# scan; a metric name wins where both match ("word error rate", not "rate").
+_PHRASE_HEADS = sorted(
+    lexicon.TASK_PHRASE_HEADS | lexicon.METRIC_PHRASE_HEADS, key=lambda h: (-len(h), h)
+)
+PHRASE_HEAD_RE = _led(
+    _first_letters(_METRICS + _PHRASE_HEADS + [h.upper() for h in _PHRASE_HEADS]),
+    rf"(?P<metric>{_METRIC})|(?<!-)(?P<head>(?i:{_one_of(_PHRASE_HEADS)}))(?![\w\-])",
+    0,
 )
 TASK_MODIFIERS_RE = re.compile(r"(?<![\w\-])(?:[a-z][a-z\-]+\s){1,3}$")

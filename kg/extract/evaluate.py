@@ -34,7 +34,7 @@ UNIONS = {
     "datasets": ["datasets_introduced", "datasets_evaluated", "datasets_used"],
 }
 URL_FIELDS = ["code_urls", "other_urls"]
-FIELDS = [*ENTITY_FIELDS, *UNIONS, *URL_FIELDS]
+FIELDS = [*ENTITY_FIELDS, "tasks_lenient", *UNIONS, *URL_FIELDS]
 #: results, scored where the gold record has the key: the number alone; number, dataset and
 #: metric; all four.
 RESULT_LEVELS = {
@@ -141,6 +141,25 @@ def match(gold: list[Any], pred: list[Any]) -> tuple[int, list[str], list[str]]:
     return tp, missed, false_pos
 
 
+def match_lenient(gold: list[Any], pred: list[Any]) -> tuple[int, list[str], list[str]]:
+    """Tasks: a predicted phrase matches a gold one when either holds the other as whole
+    words ("image classification" and "few-shot image classification")."""
+    gold_words = [[f" {f} " for f in surfaces(g)] for g in gold]
+    used = [False] * len(gold)
+    tp, false_pos = 0, []
+    for p in pred:
+        words = [f" {f} " for f in surfaces(p)]
+        for i, gw in enumerate(gold_words):
+            if not used[i] and any(a in b or b in a for a in words for b in gw):
+                used[i] = True
+                tp += 1
+                break
+        else:
+            false_pos.append(_display(p))
+    missed = [_display(g) for g, u in zip(gold, used, strict=True) if not u]
+    return tp, missed, false_pos
+
+
 def dedupe(entities: Iterable[Any]) -> list[Any]:
     out: list[Any] = []
     seen: list[Any] = []
@@ -216,6 +235,9 @@ def evaluate(
             if role_fields_missing and any(u in g for u in UNIONS):
                 continue  # gold annotates only the union for this role
             report.add(title, name, *match(g.get(name, []), p.get(name) or []))
+            if name == "tasks":
+                lenient = match_lenient(g.get(name, []), p.get(name) or [])
+                report.add(title, "tasks_lenient", *lenient)
         for name, parts in UNIONS.items():
             gold_u = dedupe(g[name] if name in g else [e for f in parts for e in g.get(f, [])])
             pred_u = dedupe([e for f in parts for e in (p.get(f) or [])])

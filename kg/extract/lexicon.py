@@ -31,17 +31,20 @@ theoretically empirically further lastly besides meanwhile previous prior januar
 april may june july august september october november december keywords university
 """
 ) | {"index terms"}
-# Acronyms and words that name fields, families or organisations, not a specific method.
+# Acronyms and words that name fields, families, organisations, languages or the web at large,
+# not a specific method or dataset.
 GENERIC_NAMES = _word_set(
     """
 ai ml dl nlp cv sota gpu gpus cpu tpu api llm llms lm lms plm plms mllm mllms vlm vlms lvlm lvlms
-dnn dnns cnn cnns rnn rnns mlp mlps gnn gnns nn nns ann anns rl nlg nlu ood id iid i.i.d nl pl dag
+dnn dnns cnn cnns rnn rnns mlp mlps gnn gnns nn nns ann anns rl nlg nlu ood id iid i.i.d dag
 pdf pdfs url ie eg et al fps ram io os qa vqa asr tts mt ocr google meta openai microsoft
 huggingface deepmind nvidia amazon apple facebook github arxiv twitter baidu alibaba tencent
 anthropic ieee acm neurips icml iclr cvpr iccv eccv acl emnlp naacl aaai ijcai kdd english chinese
 transformer transformers bayesian gaussian euclidean markov fourier lipschitz pareto nash hessian
 jacobian turing boolean rgb rgb-d mri fmri ct gps eeg ecg hd lr hr 2d 3d ner pos srl re-id reid html
-json csv e-mail email
+json csv e-mail email internet web
+japanese korean french german spanish italian portuguese russian arabic hindi bengali vietnamese
+thai indonesian turkish persian urdu swahili dutch polish greek hebrew
 """
 ) | {"hugging face", "monte carlo"}
 # Words that make a multi-word name generic when every word is one of them.
@@ -69,7 +72,7 @@ identification re-identification resolution tagging extraction labeling labellin
 )
 METRIC_HEADS = _word_set(
     """
-rate accuracy score distance precision recall error similarity divergence variability perplexity
+rate accuracy score distance precision recall error similarity divergence perplexity
 """
 )
 METHOD_HEADS = _word_set(
@@ -109,4 +112,30 @@ TASK_STOP = _words(
     # generic nouns
     "problem problems approach approaches method methods model models work framework "
     "benchmarks"
+)
+
+# Head words of task and metric phrases (kg.extract.phrases): every occurrence is a place a
+# phrase may end; the entity model decides whether one does, and where it starts.
+TASK_PHRASE_HEADS = _words(
+    """
+learning generation classification training selection prediction tuning fine-tuning clustering
+generalization pretraining pre-training inference regression analysis segmentation transfer
+detection recognition adaptation distillation retrieval search understanding personalization
+modeling modelling answering synthesis summarization extraction alignment estimation
+optimization forecasting augmentation translation reasoning quantization tagging completion
+evaluation embedding interpretability verification editing compression captioning parsing
+planning tracking matching ranking recommendation localization reconstruction denoising
+restoration comprehension identification labeling labelling processing
+"""
+)
+METRIC_PHRASE_HEADS = _words(
+    """
+accuracy throughput latency speed speedup flops score recall precision coefficient
+similarity perplexity time rate error entropy regret cost
+"""
+)
+# Words that never start a task or metric phrase: the walk back from a head stops at them.
+PHRASE_BARRIER = _words(
+    "the a an of for and or in on to with our this that these we is are by from as via at "
+    "its their it be can than into over under"
 )

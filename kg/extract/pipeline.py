@@ -38,13 +38,16 @@ COMPONENTS = ("kg_sentences", "kg_urls", "kg_abbreviations", "kg_entities", "kg_
 class ExtractConfig:
     batch_size: int = 256
     components: tuple[str, ...] = COMPONENTS
+    #: kinds and roles from the shipped entity model; False: from the hand rules alone
+    learned: bool = True
 
 
 def build_nlp(config: ExtractConfig | None = None) -> Language:
     config = config or ExtractConfig()
     nlp = spacy.blank("en")
     for name in config.components:
-        nlp.add_pipe(name)
+        learned = name == "kg_entities" and not config.learned
+        nlp.add_pipe(name, config={"learned": False} if learned else {})
     # Matchers tokenise their patterns through nlp.tokenizer, which fills its cache and
     # slows every later document 4-5x; re-setting the rules flushes the cache.
     nlp.tokenizer.rules = nlp.tokenizer.rules  # type: ignore[union-attr]
@@ -85,7 +88,7 @@ def rules_fingerprint(config: ExtractConfig, resolver: Resolver) -> str:
         for kind, table in resolver.aliases.items()
         for variant, canonical in table.items()
     )
-    return short_hash(f"{_rules_digest()}\x1f{config.components}\x1f{aliases}")
+    return short_hash(f"{_rules_digest()}\x1f{config.components}\x1f{config.learned}\x1f{aliases}")
 
 
 class Extractor:
@@ -113,11 +116,11 @@ class Extractor:
 
     def extract(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
         for doc, paper in self.nlp.pipe(
-            self._docs(papers), as_tuples=True, batch_size=self.config.batch_size
+            self.docs(papers), as_tuples=True, batch_size=self.config.batch_size
         ):
             yield self._to_extraction(doc, paper)
 
-    def _docs(self, papers: Iterable[Paper]) -> Iterator[tuple[Doc, Paper]]:
+    def docs(self, papers: Iterable[Paper]) -> Iterator[tuple[Doc, Paper]]:
         """Docs carrying the paper's ``Reading`` (its title too: the paper's own method is
         often named there). kg's components read text, not tokens, so the tokenizer is
         not run: that was a third of the extraction time (1,750-1,850 → 2,550-2,620

@@ -7,6 +7,7 @@ abstract: a name keeps the strongest kind and role it gets anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,28 +34,37 @@ class Judged:
     evaluated: bool = False  # by its own "on X" cue or its list's; see ``_evaluated``
     trained: bool = False  # "trained on X": data, not a benchmark
     accepted: bool = False
+    cues: frozenset[str] = frozenset()  # the tail cues before this mention
 
 
-class _Evaluative:
-    """Whether a sentence reports results, searched once and only where the answer decides
-    something (an "on X" cue, a dataset's role): one sentence in seven of those with
-    candidates, where each search costs about as much as a candidate's other rules."""
+class Facts:
+    """What is known of one abstract, each fact searched once and only when asked: whether
+    a sentence reports results (asked by an "on X" cue or a dataset's role: one sentence in
+    seven of those with candidates, where each search costs about as much as a candidate's
+    other rules), and whether it proposes something (the entity model's)."""
 
-    __slots__ = ("known", "text")
+    __slots__ = ("known", "proposing", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.known: dict[tuple[int, int], bool] = {}
+        self.proposing: dict[tuple[int, int], bool] = {}
 
     def __call__(self, sent: tuple[int, int]) -> bool:
+        """Whether the sentence reports results."""
         if sent not in self.known:
             self.known[sent] = bool(cues.EVAL_RE.search(self.text, *sent))
         return self.known[sent]
 
+    def proposes(self, sent: tuple[int, int]) -> bool:
+        if sent not in self.proposing:
+            self.proposing[sent] = bool(cues.PROPOSE_RE.search(self.text, *sent))
+        return self.proposing[sent]
 
-def _evaluated(j: Judged, evaluative: _Evaluative) -> bool:
+
+def _evaluated(j: Judged, facts: Facts) -> bool:
     """Evaluated on: by its cue or list, else by its sentence unless it was trained on."""
-    return j.evaluated or (not j.trained and evaluative(j.cand.sent))
+    return j.evaluated or (not j.trained and facts(j.cand.sent))
 
 
 def title_names(title: str) -> set[str]:
@@ -77,7 +87,7 @@ def _method_like(long_form: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 14)
-def _shape_lean(name: str) -> int:
+def shape_lean(name: str) -> int:
     """+1 for a dataset-shaped name ("…Bench", "…-1k"), -1 for a method-shaped one."""
     if cues.DATASET_SHAPE_RE.search(name):
         return 1
@@ -96,7 +106,7 @@ def tail_cues(tail: str) -> set[str]:
     return found
 
 
-def _local(j: Judged, text: str, evaluative: _Evaluative) -> None:
+def _local(j: Judged, text: str, facts: Facts) -> None:
     """Evidence from the words around one mention. ``$``-anchored cues run on a short tail:
     their cost grows with the length searched."""
     c = j.cand
@@ -107,6 +117,7 @@ def _local(j: Judged, text: str, evaluative: _Evaluative) -> None:
         bool(cues.TRAINED_ON_RE.search(before[-50:])) if "on " in tail or "from " in tail else False
     )
     found = tail_cues(tail)
+    j.cues = frozenset(found)
     if cues.DATASET_AFTER_RE.match(after) or "dataset_before" in found:
         j.dataset += 3
     elif trained:
@@ -115,14 +126,14 @@ def _local(j: Judged, text: str, evaluative: _Evaluative) -> None:
         j.dataset -= 2
     elif "method_before" in found:
         j.dataset -= 3
-    elif "on_before" in found and evaluative(c.sent):
+    elif "on_before" in found and facts(c.sent):
         j.dataset += 1
         j.evaluated = True
     if c.gaz == "Dataset":
         j.dataset += 2
     elif c.gaz == "Method":
         j.dataset -= 2
-    j.dataset += _shape_lean(c.name)
+    j.dataset += shape_lean(c.name)
     j.trained = trained
     named = "named" in found
     if c.gaz is None:  # the clause's own cue; no need to ask whether the text has one
@@ -153,7 +164,7 @@ def _local(j: Judged, text: str, evaluative: _Evaluative) -> None:
     )
 
 
-def _spread_lists(judged: list[Judged], text: str, evaluative: _Evaluative) -> None:
+def _spread_lists(judged: list[Judged], text: str, facts: Facts) -> None:
     """Coordinated names share kind evidence and evaluation: "on X, Y and Z datasets"."""
     groups: list[list[Judged]] = []
     for j in judged:
@@ -171,7 +182,7 @@ def _spread_lists(judged: list[Judged], text: str, evaluative: _Evaluative) -> N
         if len(group) < 2:
             continue
         strongest = max(group, key=lambda g: abs(g.dataset)).dataset
-        evaluated = any(_evaluated(g, evaluative) for g in group)
+        evaluated = any(_evaluated(g, facts) for g in group)
         proposed = group[0].proposed and group[0].cand.gaz is None
         for g in group:
             g.proposed = g.proposed or (proposed and g.cand.gaz is None)
@@ -181,29 +192,76 @@ def _spread_lists(judged: list[Judged], text: str, evaluative: _Evaluative) -> N
             g.accepted = g.accepted or (g.dataset >= 3 and g.cand.start > g.cand.sent[0])
 
 
-def assign(text: str, title: str, candidates: list[Candidate]) -> list[tuple[Candidate, Relation]]:
-    """(candidate, relation) for every accepted candidate; one kind/role per entity."""
+@dataclass(slots=True)
+class Entity:
+    """One name's mentions in an abstract, pooled: the unit a kind and role is decided for.
+    Every candidate joins its entity; ``accepted`` says whether the rules vouch for any."""
+
+    key: str
+    judged: list[Judged]
+    own: set[str]  # title_names of the paper's title
+    facts: Facts
+
+    @property
+    def accepted(self) -> list[Judged]:
+        return [j for j in self.judged if j.accepted]
+
+    def in_title(self, js: list[Judged]) -> bool:
+        """Whether the title leads with this name, as one of these mentions writes it."""
+        return self.key in self.own or any(name_key(j.cand.surface) in self.own for j in js)
+
+    def evaluated(self) -> bool:
+        return any(_evaluated(j, self.facts) for j in self.judged)
+
+
+#: What decides an entity's relation (None: not an entity): the rules, or a learned model.
+Decide = Callable[[Entity], "Relation | None"]
+
+
+def judge(
+    text: str, title: str, candidates: list[Candidate], facts: Facts | None = None
+) -> list[Entity]:
+    """Every candidate's local and list evidence, pooled by name, in text order."""
     judged = [Judged(c) for c in sorted(candidates, key=lambda c: c.start)]
-    evaluative = _Evaluative(text)
+    facts = facts or Facts(text)
     for j in judged:
-        _local(j, text, evaluative)
-    _spread_lists(judged, text, evaluative)
+        _local(j, text, facts)
+    _spread_lists(judged, text, facts)
     own = title_names(title)
     pooled: dict[str, list[Judged]] = {}
     for j in judged:
-        if j.accepted:
-            pooled.setdefault(name_key(j.cand.name), []).append(j)
+        pooled.setdefault(name_key(j.cand.name), []).append(j)
+    return [Entity(key, js, own, facts) for key, js in pooled.items()]
+
+
+def rule_relation(entity: Entity) -> Relation | None:
+    """The hand-written decision, over the mentions the rules accept."""
+    accepted = entity.accepted
+    if not accepted:
+        return None
+    return _relation(accepted, entity.in_title(accepted), entity.facts)
+
+
+def assign(
+    text: str,
+    title: str,
+    candidates: list[Candidate],
+    decide: Decide = rule_relation,
+    facts: Facts | None = None,
+) -> list[tuple[Candidate, Relation]]:
+    """(candidate, relation) for every mention of an entity ``decide`` keeps; one kind and
+    role per entity. The rules keep the mentions they accept; a model keeps them all."""
     out: list[tuple[Candidate, Relation]] = []
-    for key, js in pooled.items():
-        in_title = key in own or any(name_key(j.cand.surface) in own for j in js)
-        relation = _relation(js, in_title, evaluative)
+    for entity in judge(text, title, candidates, facts):
+        relation = decide(entity)
         if relation is None:
             continue
-        out.extend((j.cand, relation) for j in js)
+        kept = entity.accepted if decide is rule_relation else entity.judged
+        out.extend((j.cand, relation) for j in kept)
     return sorted(out, key=lambda p: p[0].start)
 
 
-def _relation(js: list[Judged], in_title: bool, evaluative: _Evaluative) -> Relation | None:
+def _relation(js: list[Judged], in_title: bool, facts: Facts) -> Relation | None:
     dataset = sum(j.dataset for j in js)
     proposed = in_title or any(j.proposed for j in js)
     long_form = next((j.cand.abbr.long for j in js if j.cand.abbr), None)
@@ -212,7 +270,7 @@ def _relation(js: list[Judged], in_title: bool, evaluative: _Evaluative) -> Rela
     if dataset > 0:
         if proposed and any(j.cand.gaz is None for j in js):
             return Relation.INTRODUCES
-        evaluated = any(_evaluated(j, evaluative) for j in js)
+        evaluated = any(_evaluated(j, facts) for j in js)
         return Relation.EVALUATED_ON if evaluated else Relation.USES_DATASET
     if long_form and long_form.split()[-1].casefold() in lexicon.METRIC_HEADS:
         return Relation.REPORTS_METRIC

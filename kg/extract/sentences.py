@@ -1,7 +1,10 @@
-"""Sentence spans from a regex over the text, not spaCy's sentencizer: iterating Token
-objects in Python cost more than all the extraction rules together."""
+"""Sentence spans and the words next to a span, read from the text, not from spaCy's
+sentencizer and tokenizer: iterating Token objects in Python cost more than all the
+extraction rules together."""
 
 from __future__ import annotations
+
+import re
 
 from kg.extract import cues
 
@@ -32,3 +35,33 @@ def sentence_of(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
         if start <= pos < end:
             return start, end
     return sents[-1] if sents else (0, 0)
+
+
+_TOKEN_RE = re.compile(r"[A-Za-z][\w\-]*|[(),:;]")
+_PUNCT = frozenset("(),:;")
+
+
+def token_before(text: str, pos: int, lo: int) -> tuple[int, str] | None:
+    """The word (or bracket, comma, colon) that ends before ``pos``, not starting before
+    ``lo``, as (start, token): a walk back over characters, so the features that look a
+    word or two around a span cost about a microsecond each, not a tokenisation of the
+    whole abstract."""
+    i = pos
+    while i > lo and text[i - 1].isspace():
+        i -= 1
+    if i <= lo:
+        return None
+    if text[i - 1] in _PUNCT:
+        return i - 1, text[i - 1]
+    j = i
+    while j > lo and (text[j - 1].isalnum() or text[j - 1] in "-_"):
+        j -= 1
+    while j < i and not text[j].isalpha():
+        j += 1
+    return (j, text[j:i]) if j < i else None
+
+
+def token_after(text: str, pos: int, hi: int) -> str | None:
+    """The first word (or bracket, comma, colon) after ``pos``, before ``hi``."""
+    m = _TOKEN_RE.search(text, pos, min(hi, pos + 40))
+    return m.group() if m else None
