@@ -7,7 +7,7 @@ method (spans of the sentence and "none"). An option's score is the sum of its f
 weights, so extraction costs a dictionary lookup per feature; training is kg.extract.logit's
 conditional logit: no randomness, the same weights on every run.
 
-The weights ship in ``models/results.json``; ``scripts/train_results.py`` rebuilds it.
+The weights ship in ``models/results.json``; ``kg train`` rebuilds it.
 """
 
 from __future__ import annotations
