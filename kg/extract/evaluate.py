@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,15 +123,19 @@ def _display(entity: str | list[str]) -> str:
     return entity if isinstance(entity, str) else " | ".join(entity)
 
 
-def match(gold: list[Any], pred: list[Any]) -> tuple[int, list[str], list[str]]:
-    """Greedy one-to-one matching → (true positives, missed gold, false positives)."""
+def _greedy(
+    gold: list[Any], pred: list[Any], same: Callable[[set[str], set[str]], bool]
+) -> tuple[int, list[str], list[str]]:
+    """Greedy one-to-one matching of surface-form sets → (true positives, missed gold,
+    false positives): each prediction takes the first unmatched gold entity it is ``same``
+    as."""
     gold_sets = [surfaces(g) for g in gold]
     used = [False] * len(gold_sets)
     tp, false_pos = 0, []
     for p in pred:
         ps = surfaces(p)
         for i, gs in enumerate(gold_sets):
-            if not used[i] and ps & gs:
+            if not used[i] and same(ps, gs):
                 used[i] = True
                 tp += 1
                 break
@@ -139,25 +143,21 @@ def match(gold: list[Any], pred: list[Any]) -> tuple[int, list[str], list[str]]:
             false_pos.append(_display(p))
     missed = [_display(g) for g, u in zip(gold, used, strict=True) if not u]
     return tp, missed, false_pos
+
+
+def match(gold: list[Any], pred: list[Any]) -> tuple[int, list[str], list[str]]:
+    """Entities match when any of their surface forms agree."""
+    return _greedy(gold, pred, lambda ps, gs: bool(ps & gs))
+
+
+def _holds_either(ps: set[str], gs: set[str]) -> bool:
+    return any(f" {a} " in f" {b} " or f" {b} " in f" {a} " for a in ps for b in gs)
 
 
 def match_lenient(gold: list[Any], pred: list[Any]) -> tuple[int, list[str], list[str]]:
     """Tasks: a predicted phrase matches a gold one when either holds the other as whole
     words ("image classification" and "few-shot image classification")."""
-    gold_words = [[f" {f} " for f in surfaces(g)] for g in gold]
-    used = [False] * len(gold)
-    tp, false_pos = 0, []
-    for p in pred:
-        words = [f" {f} " for f in surfaces(p)]
-        for i, gw in enumerate(gold_words):
-            if not used[i] and any(a in b or b in a for a in words for b in gw):
-                used[i] = True
-                tp += 1
-                break
-        else:
-            false_pos.append(_display(p))
-    missed = [_display(g) for g, u in zip(gold, used, strict=True) if not u]
-    return tp, missed, false_pos
+    return _greedy(gold, pred, _holds_either)
 
 
 def dedupe(entities: Iterable[Any]) -> list[Any]:

@@ -1,25 +1,12 @@
 """The CLI as a user runs it: a real subprocess, exit codes, one-line errors."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def kg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kg", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-        timeout=300,
-    )
+from tests.kg_cli import ROOT
+from tests.kg_cli import run_kg as kg
 
 
 @pytest.fixture(scope="module")

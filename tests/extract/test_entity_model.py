@@ -4,9 +4,6 @@ the shipped file, cross-validated quality stays above floors, and the CLI fails 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +24,7 @@ from kg.extract.phrases import METRIC, sites
 from kg.extract.roles import judge
 from kg.extract.sentences import split_sentences
 from kg.model import Paper, Relation
+from tests.kg_cli import run_kg
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT / ".." / "shared"
@@ -166,17 +164,6 @@ def test_cross_validated_quality_stays_above_floors() -> None:
     assert report.releases_code_accuracy is not None and report.releases_code_accuracy >= 0.97
 
 
-def _kg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kg", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-        timeout=300,
-    )
-
-
 def test_evaluate_and_train_refuse_bad_arguments_in_one_line(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     gold.write_text('{"title": "A paper nobody wrote"}\n', encoding="utf-8")
@@ -187,7 +174,7 @@ def test_evaluate_and_train_refuse_bad_arguments_in_one_line(tmp_path: Path) -> 
         (["train", str(gold), "--seeds", str(tmp_path / "nowhere")], "no such file"),
     ]
     for args, message in cases:
-        result = _kg(*args)
+        result = run_kg(*args)
         assert result.returncode == 2, (args, result.stderr)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and message in lines[0], (args, result.stderr)
@@ -200,12 +187,12 @@ def test_train_and_cross_validate_on_a_few_gold_papers(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     gold.write_text("\n".join(lines[:24]) + "\n", encoding="utf-8")
     seeds = str(SHARED / "seeds")
-    trained = _kg("train", str(gold), "--seeds", seeds, "-o", str(tmp_path / "models"))
+    trained = run_kg("train", str(gold), "--seeds", seeds, "-o", str(tmp_path / "models"))
     assert trained.returncode == 0, trained.stderr
     assert trained.stdout.startswith("24 papers: entity model lr-")
     model = EntityModel.from_json((tmp_path / "models" / "entities.json").read_text())
     assert model.name != shipped().name  # fitted to other papers
-    cv = _kg("evaluate", "--cv", "3", str(gold), "--seeds", seeds, "--no-errors")
+    cv = run_kg("evaluate", "--cv", "3", str(gold), "--seeds", seeds, "--no-errors")
     assert cv.returncode == 0, cv.stderr
     row = next(x for x in cv.stdout.splitlines() if x.startswith("datasets_evaluated"))
     assert len(row.split()) >= 4

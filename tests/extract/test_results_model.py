@@ -4,9 +4,6 @@ them, cross-validated quality stays above a floor, and ``kg evaluate`` fails cle
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from kg.extract.results import EXTRACTOR
 from kg.extract.results_model import DECISIONS, ResultModel, shipped
 from kg.extract.results_parse import find_values
 from kg.model import Paper
+from tests.kg_cli import run_kg
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT / ".." / "shared"
@@ -140,17 +138,6 @@ def test_result_levels_are_scored_like_the_shared_scorer() -> None:
     assert fields["results_method"].tp == 0
 
 
-def _kg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kg", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-        timeout=120,
-    )
-
-
 def test_evaluate_reports_unreadable_input_in_one_line(tmp_path: Path) -> None:
     good = tmp_path / "good.jsonl"
     good.write_text('{"title": "t", "results": []}\n', encoding="utf-8")
@@ -159,11 +146,11 @@ def test_evaluate_reports_unreadable_input_in_one_line(tmp_path: Path) -> None:
     not_json = tmp_path / "broken.jsonl"
     not_json.write_text("{not json\n", encoding="utf-8")
     for gold in (tmp_path / "missing.jsonl", tmp_path, bad_utf8, not_json):
-        result = _kg("evaluate", str(gold), str(good), "--no-errors")
+        result = run_kg("evaluate", str(gold), str(good), "--no-errors")
         assert result.returncode == 2, (gold, result.stderr)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("kg: error:"), result.stderr
-    empty = _kg("evaluate", str(good), str(good), "--no-errors")
+    empty = run_kg("evaluate", str(good), str(good), "--no-errors")
     assert empty.returncode == 0, empty.stderr
     row = next(x for x in empty.stdout.splitlines() if x.startswith("results_value"))
     assert "1.000" not in row
