@@ -41,7 +41,10 @@ def query(
     ] = None,
     include_variants: Annotated[
         bool,
-        typer.Option("--include-variants", help="leaderboard: also the dataset's variants."),
+        typer.Option(
+            "--include-variants",
+            help="evaluated-on, leaderboard: also the dataset's variants (ImageNet-R for ImageNet).",
+        ),
     ] = False,
     limit: Annotated[
         int | None, typer.Option(help="Rows to show (default 20; 0 for all).", show_default=False)

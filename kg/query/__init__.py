@@ -29,6 +29,7 @@ def bind_params(
             f"query {query.name!r} takes no argument {sorted(unknown)[0]!r}; try: {query.example}"
         )
     bound: dict[str, Any] = {}
+    names: dict[str, str] = {}  # entity param -> the canonical name it resolved to
     for param in query.params:
         value = args.get(param.name, param.default)
         if value is None:
@@ -37,7 +38,8 @@ def bind_params(
                 f"({param.help}); try: {query.example}"
             )
         if param.entity is not None and value != "":
-            value = resolver.result_entity(param.entity, str(value)).key
+            entity = resolver.result_entity(param.entity, str(value))
+            value, names[param.name] = entity.key, entity.name
         elif isinstance(param.default, bool):
             value = bool(value)
         elif isinstance(param.default, int):
@@ -48,6 +50,8 @@ def bind_params(
             if value < 0:
                 raise UsageError(f"{param.name} must be 0 or more, not {value}")
         bound[param.name] = value
+    if "include_variants" in bound:  # see kg.query.named.INCLUDE_VARIANTS
+        bound["variant_of"] = names.get("dataset", "").casefold()
     return bound
 
 

@@ -65,21 +65,45 @@ BY_TITLE = (("title", False), ("paper", False))
 WITH_CODE = Param("with_code", "only papers that link a code repository", default=False)
 LIMIT = Param("limit", "rows to return, 0 for all", default=20)
 
+#: A dataset's variants: datasets whose name is its name and then "-" or a space
+#: (ImageNet-R, ImageNet-LT, ImageNet 256x256 for ImageNet; CUB-200-2011 for CUB). A query
+#: with this param also gets ``variant_of``, the dataset's canonical name in lower case
+#: (kg.query.bind_params), so a store holding only the variants (a shard) finds them too.
+INCLUDE_VARIANTS = Param(
+    "include_variants", "also its variants (ImageNet-R for ImageNet)", default=False
+)
+_VARIANT_SPARQL = """?d kg:key ?d_key ; skos:prefLabel ?variant .
+  FILTER(?d_key = ?dataset || (?include_variants && (
+    STRSTARTS(LCASE(?variant), CONCAT(?variant_of, "-"))
+    || STRSTARTS(LCASE(?variant), CONCAT(?variant_of, " ")))))"""
+_VARIANT_CYPHER = """MATCH (d:Dataset)
+WHERE d.key = $dataset OR ($include_variants AND (toLower(d.name) STARTS WITH $variant_of + '-'
+  OR toLower(d.name) STARTS WITH $variant_of + ' '))"""
+
 EVALUATED_ON = NamedQuery(
     name="evaluated-on",
     description="Papers evaluated on a dataset, with a code link where one is released.",
-    params=(Param("dataset", "dataset or benchmark name", EntityKind.DATASET), WITH_CODE, LIMIT),
-    sparql="""
-SELECT ?paper ?title (MIN(?url) AS ?code) ?dataset ?with_code WHERE {
-  ?d a kg:Dataset ; kg:key ?dataset .
+    params=(
+        Param("dataset", "dataset or benchmark name", EntityKind.DATASET),
+        WITH_CODE,
+        INCLUDE_VARIANTS,
+        LIMIT,
+    ),
+    sparql=f"""
+SELECT ?paper ?title (MIN(?url) AS ?code) ?dataset ?with_code ?include_variants ?variant_of
+WHERE {{
+  ?d a kg:Dataset .
+  {_VARIANT_SPARQL}
   ?p kg:evaluatedOn ?d ; dcterms:identifier ?paper ; dcterms:title ?t .
   BIND(STR(?t) AS ?title)
-  OPTIONAL { ?p kg:releasesCode ?c . ?c skos:prefLabel ?url }
-}
-GROUP BY ?paper ?title ?dataset ?with_code
+  OPTIONAL {{ ?p kg:releasesCode ?c . ?c skos:prefLabel ?url }}
+}}
+GROUP BY ?paper ?title ?dataset ?with_code ?include_variants ?variant_of
 HAVING (!?with_code || COUNT(?url) > 0)""",
-    cypher="""
-MATCH (p:Paper)-[:EVALUATED_ON]->(:Dataset {key: $dataset})
+    cypher=f"""
+{_VARIANT_CYPHER}
+MATCH (p:Paper)-[:EVALUATED_ON]->(d)
+WITH DISTINCT p
 OPTIONAL MATCH (p)-[:RELEASES_CODE]->(c:CodeRepository)
 WITH p, min(c.name) AS code
 WHERE NOT $with_code OR code IS NOT NULL
@@ -191,14 +215,15 @@ RETURN p.id AS paper, p.title AS title""",
 )
 
 # A result's sentence around its number: up to 60 characters each side, "…" where cut.
-_LEADERBOARD_SPARQL = """
+_LEADERBOARD_SPARQL = (
+    """
 SELECT ?paper ?method ?value ?kind ?measure ?benchmark (MIN(?url) AS ?code) ?evidence
-       ?rank_group ?rank_value ?with_code WHERE {
-  ?base a kg:Dataset ; kg:key ?dataset ; skos:prefLabel ?base_name .
-  ?d a kg:Dataset ; skos:prefLabel ?benchmark .
-  FILTER(?d = ?base || (?include_variants && (
-    STRSTARTS(LCASE(?benchmark), CONCAT(LCASE(?base_name), "-"))
-    || STRSTARTS(LCASE(?benchmark), CONCAT(LCASE(?base_name), " ")))))
+       ?rank_group ?rank_value ?with_code ?dataset ?include_variants ?variant_of WHERE {
+  ?d a kg:Dataset .
+  """
+    + _VARIANT_SPARQL
+    + """
+  BIND(?variant AS ?benchmark)
   ?r kg:resultDataset ?d ; kg:statedValue ?value ; kg:resultKind ?kind ; mls:hasValue ?number ;
      kg:start ?start ; kg:end ?end ; kg:sentenceStart ?ss ; kg:sentenceEnd ?se .
   OPTIONAL { ?r kg:resultMetric ?mt . ?mt kg:key ?metric_key ; skos:prefLabel ?metric_name }
@@ -216,8 +241,9 @@ SELECT ?paper ?method ?value ?kind ?measure ?benchmark (MIN(?url) AS ?code) ?evi
               IF(?to < ?se, "…", "")) AS ?evidence)
 }
 GROUP BY ?r ?paper ?method ?value ?kind ?measure ?benchmark ?evidence ?rank_group ?rank_value
-  ?with_code
+  ?with_code ?dataset ?include_variants ?variant_of
 HAVING (!?with_code || COUNT(?url) > 0)"""
+)
 
 LEADERBOARD = NamedQuery(
     name="leaderboard",
@@ -227,15 +253,14 @@ LEADERBOARD = NamedQuery(
         Param("dataset", "dataset or benchmark name", EntityKind.DATASET),
         Param("metric", "only results in this metric", EntityKind.METRIC, default=""),
         WITH_CODE,
-        Param("include_variants", "also its variants (ImageNet-R for ImageNet)", default=False),
+        INCLUDE_VARIANTS,
         LIMIT,
     ),
     sparql=_LEADERBOARD_SPARQL,
     cypher="""
-MATCH (base:Dataset {key: $dataset})
-MATCH (d:Dataset)
-WHERE d = base OR ($include_variants AND (toLower(d.name) STARTS WITH toLower(base.name) + '-'
-  OR toLower(d.name) STARTS WITH toLower(base.name) + ' '))
+"""
+    + _VARIANT_CYPHER
+    + """
 MATCH (p:Paper)-[:REPORTS_RESULT]->(x:Result)-[:ON_DATASET]->(d)
 WHERE x.number IS NOT NULL
 OPTIONAL MATCH (x)-[:IN_METRIC]->(mt:Metric)

@@ -70,8 +70,8 @@ def ready_answer(
     """The answer from a ranking, a paper list's page or an entity's pair counts, where
     ``source`` keeps it for ``query``; None to have the query's text run instead."""
     ready = READY.get(query)
-    if ready is None:
-        return None
+    if ready is None or params.get("include_variants"):
+        return None  # kept per entity: its variants' rows are not among them
     rows: Sequence[tuple[Any, ...]] | None = None
     entity = next((params[p.name] for p in query.params if p.entity is not None), None)
     if ready.paired is not None and entity is not None:

@@ -35,3 +35,25 @@ def test_the_seed_imagenet_leaderboard_lists_e_ssl_with_its_sentence(seed_store)
     ]
     assert "72.5% linear probe accuracy on ImageNet" in e_ssl[0]["evidence"]
     assert e_ssl[0]["code"] == "https://github.com/rdangovs/essl"
+
+
+def test_papers_evaluated_on_imagenet_with_its_variants_add_imagenet_r_and_lt(seed_store) -> None:
+    """LAE (ImageNet-R) and MDCS (ImageNet-LT), read by hand in the first test's comment,
+    join the ImageNet answer with its variants."""
+
+    def titles(dataset: str, variants: bool, with_code: bool = False) -> set[str]:
+        args = {"dataset": dataset, "include_variants": variants, "with_code": with_code,
+                "limit": 0}
+        return {r["title"] for r in run_named(seed_store, "evaluated-on", args).records()}
+
+    plain, wider = titles("ImageNet", False), titles("ImageNet", True)
+    assert plain < wider
+    for variant in ("ImageNet-R", "ImageNet-LT"):
+        assert titles(variant, False) and titles(variant, False) <= wider
+    assert {t for t in wider - plain if t.startswith(("A Unified Continual", "MDCS"))} == {
+        "A Unified Continual Learning Framework with General Parameter-Efficient Tuning",
+        "MDCS: More Diverse Experts with Consistency Self-distillation for Long-tailed "
+        "Recognition",
+    }
+    assert titles("imagenet-1k", True) == wider  # an alias asks the same question
+    assert len(titles("ImageNet", True, with_code=True)) == 5  # LAE and MDCS link code
