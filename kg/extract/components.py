@@ -130,18 +130,21 @@ class EntityComponent:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        self.decide: roles.Decide = roles.rule_relation
         self.model: entity_model.EntityModel | None = None  # None: the hand rules decide
-        self.version = "v2"  # tags each mention's extractor: the rules, or the model's name
 
     def use(self, model: entity_model.EntityModel | None) -> None:
         """Decide kinds and roles with ``model``, or the rules when None (cross-validation
         swaps one in per fold)."""
         self.model = model
-        if model is None:
-            self.decide, self.version = roles.rule_relation, "v2"
-        else:
-            self.decide, self.version = model.relation, model.name
+
+    @property
+    def decide(self) -> roles.Decide:
+        return roles.rule_relation if self.model is None else self.model.relation
+
+    @property
+    def version(self) -> str:
+        """What tags each mention's extractor: the rules' version, or the model's name."""
+        return "v2" if self.model is None else self.model.name
 
     def candidates(self, state: Reading) -> list[Candidate]:
         return find_names(

@@ -67,10 +67,10 @@ def _modifier_count(text: str, start: int, chain: list[tuple[int, str]], most: i
 
 
 def _rule_start(kind: str, base: str, mods: list[tuple[int, str]], from_rule: bool) -> int | None:
-    # ``mods``: the modifiers, nearest first
     """The option the hand rules take (an index into the spans, or None for no phrase):
-    a metric name as matched; a task of an old head with its lowercase modifiers after the
-    last word that cannot name one, when that leaves two words or more."""
+    a metric name as matched; a task of an old head with its lowercase modifiers (``mods``,
+    nearest first) after the last word that cannot name one, when that leaves two words
+    or more."""
     if kind == METRIC:
         return 0 if from_rule else None
     if base.casefold() not in _OLD_TASK_HEADS:
@@ -83,27 +83,20 @@ def _rule_start(kind: str, base: str, mods: list[tuple[int, str]], from_rule: bo
     return keep or None
 
 
-def _none_features(
-    text: str, title: str, span: tuple[int, int], sent: tuple[int, int]
-) -> list[str]:
-    """The "no phrase" option's features, but for ``none|rule`` (which needs the
-    modifiers): what the head and its surroundings say of the site as a whole."""
-    start, end = span
+def _site(head: Head, text: str, title: str) -> Site:
+    """The site's options: "no phrase", with what the head and its surroundings say of
+    the site as a whole, then each span with what its first word says."""
+    (start, end), sent, kind = head.span, head.sent, head.kind
+    chain = _words_before(text, start, sent[0], MAX_MODIFIERS[kind])
+    mods = chain[: _modifier_count(text, start, chain, MAX_MODIFIERS[kind])]
+    rule_option = _rule_start(kind, text[start:end], mods, head.rule)
     base = text[start:end].casefold()
     after = token_after(text, end, sent[1])
     none = ["none|bias", f"none|head:{base}", f"none|after:{after.casefold() if after else '.'}"]
     none += ["none|first_sentence"] if sent[0] == 0 else []
     none += ["none|title_head"] if base in title else []
     none += ["none|acronym_after"] if text.startswith(" (", end) else []
-    return none
-
-
-def _site(head: Head, text: str, title: str, none: list[str]) -> Site:
-    (start, end), sent, kind = head.span, head.sent, head.kind
-    chain = _words_before(text, start, sent[0], MAX_MODIFIERS[kind])
-    mods = chain[: _modifier_count(text, start, chain, MAX_MODIFIERS[kind])]
-    rule_option = _rule_start(kind, text[start:end], mods, head.rule)
-    none = [*none, "none|rule"] if rule_option is None else none
+    none += ["none|rule"] if rule_option is None else []
     spans, options = [], [none]
     for k in range(len(mods) + 1):
         s = mods[k - 1][0] if k else start
@@ -150,7 +143,4 @@ def sites(
 ) -> list[Site]:
     """The task and metric sites of the abstract, in text order."""
     title = title.casefold()
-    return [
-        _site(head, text, title, _none_features(text, title, head.span, head.sent))
-        for head in heads(text, sents, masked)
-    ]
+    return [_site(head, text, title) for head in heads(text, sents, masked)]
