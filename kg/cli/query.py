@@ -43,7 +43,8 @@ def query(
         bool,
         typer.Option(
             "--include-variants",
-            help="evaluated-on, leaderboard: also the dataset's variants (ImageNet-R for ImageNet).",
+            help="evaluated-on, leaderboard: also the dataset's variants (ImageNet-R for "
+            "ImageNet); top-datasets: count variants under their dataset.",
         ),
     ] = False,
     limit: Annotated[

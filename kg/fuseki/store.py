@@ -61,6 +61,7 @@ from kg.rdf.vocab import (
     entities_graph_iri,
     index_graph_iri,
 )
+from kg.resolve.variants import described_entities
 from kg.store.base import Capability, Stats, Store, Table
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ class SparqlStore(Store):
         label go with the first paper to name it."""
         for ex in papers:
             yield from stored_paper_quads(self.base, ex, True)
-            for entity, surfaces in ex.entity_surfaces().items():
+            for entity, surfaces in described_entities(ex).items():
                 iri = entity_node(self.base, entity.kind, entity.key).value
                 is_new = iri not in known
                 if is_new:
@@ -217,7 +218,7 @@ class SparqlStore(Store):
         iris = {
             entity_node(self.base, entity.kind, entity.key)
             for ex in papers
-            for entity in ex.entity_surfaces()
+            for entity in described_entities(ex)
         }
         stored: set[str] = set()
         for chunk in _chunks(sorted(iris, key=str)):

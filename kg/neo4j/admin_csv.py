@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kg.model import EVIDENCE_FIELDS, PAPER_FIELDS, EntityKind, PaperExtraction, Relation
-from kg.neo4j.mapping import graph_rows
+from kg.neo4j.mapping import VARIANT_OF, graph_rows
 from kg.neo4j.results import REPORTS_RESULT, RESULT_LINK, RESULT_PROPS
 
 ARRAY_DELIMITER = "\x1f"
@@ -161,10 +161,18 @@ def write_neo4j_csv(extractions: Iterable[PaperExtraction], out_dir: str | Path)
                 writer(kind.value, header).writerow(
                     [_cell(row["key"]), _cell(row["name"]), _cell(row["surfaces"])]
                 )
+        variant = [":START_ID(Dataset)", ":END_ID(Dataset)"]
+        for row in entities.get(EntityKind.DATASET, {}).values():
+            if "family" in row:
+                writer(VARIANT_OF, variant).writerow([row["key"], row["family"]])
     finally:
         for f in files.values():
             f.close()
-    relationships = {r.value for r in Relation} | {REPORTS_RESULT, *RESULT_LINK.values()}
+    relationships = {r.value for r in Relation} | {
+        REPORTS_RESULT,
+        VARIANT_OF,
+        *RESULT_LINK.values(),
+    }
     for name in files:
         target = export.relationships if name in relationships else export.nodes
         target[name] = out / f"{name}.csv"

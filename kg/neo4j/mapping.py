@@ -44,6 +44,7 @@ from kg.neo4j.results import (
     read_result,
     result_rows,
 )
+from kg.resolve.variants import described_entities, family
 
 if TYPE_CHECKING:  # the CSV writer uses this module without loading the driver
     from neo4j import ManagedTransaction
@@ -77,6 +78,12 @@ ENTITY = {
     )
     for kind in EntityKind
 }
+#: A dataset variant's link to its family (kg.resolve.variants), made with the variant.
+VARIANT_OF = "VARIANT_OF"
+VARIANTS = (
+    "UNWIND $rows AS r MATCH (v:Dataset {key: r.key}) MATCH (f:Dataset {key: r.family}) "
+    f"MERGE (v)-[:{VARIANT_OF}]->(f)"
+)
 # Two MATCH clauses on constrained keys, not a comma pattern: each is one index seek.
 # CREATE, not MERGE: the same transaction first drops every edge of the batch's papers
 # (DROP_EDGES) and rows are unique per (relation, paper, entity), so there is nothing to
@@ -148,7 +155,7 @@ def paper_props(ex: PaperExtraction) -> dict[str, Any]:
 
 class GraphRows(NamedTuple):
     """One batch as rows: papers, entities by kind (first name wins, surface forms
-    united), one row per (relation, paper, entity) edge, and one per result."""
+    united, a dataset variant's ``family`` key), one row per (relation, paper, entity) edge, and one per result."""
 
     papers: list[dict[str, Any]]
     entities: dict[EntityKind, dict[str, dict[str, Any]]]
@@ -164,10 +171,12 @@ def graph_rows(batch: Sequence[PaperExtraction]) -> GraphRows:
     entities: dict[EntityKind, dict[str, dict[str, Any]]] = {}
     edges: dict[Relation, dict[tuple[str, str], dict[str, list[Any]]]] = {}
     for ex in latest.values():
-        for entity, surfaces in ex.entity_surfaces().items():
+        for entity, surfaces in described_entities(ex).items():
             e = entities.setdefault(entity.kind, {}).setdefault(
                 entity.key, {"key": entity.key, "name": entity.name, "surfaces": []}
             )
+            if (parent := family(entity)) is not None:
+                e["family"] = parent.key
             e["surfaces"] += [s for s in surfaces if s not in e["surfaces"]]
         for m in ex.mentions:
             ev = edges.setdefault(m.relation, {}).setdefault(
@@ -178,6 +187,12 @@ def graph_rows(batch: Sequence[PaperExtraction]) -> GraphRows:
             ev["surfaces"].append(m.surface)
     results = [row for ex in latest.values() for row in result_rows(ex)]
     return GraphRows([paper_props(ex) for ex in latest.values()], entities, edges, results)
+
+
+def variant_rows(rows: GraphRows) -> list[dict[str, Any]]:
+    """(variant key, family key) of the batch's dataset variants."""
+    datasets = rows.entities.get(EntityKind.DATASET, {}).values()
+    return [{"key": e["key"], "family": e["family"]} for e in datasets if "family" in e]
 
 
 def write_batch(tx: ManagedTransaction, batch: Sequence[PaperExtraction]) -> None:
@@ -191,6 +206,8 @@ def write_batch(tx: ManagedTransaction, batch: Sequence[PaperExtraction]) -> Non
     tx.run(DROP_EDGES, ids=ids).consume()
     for kind, entity_rows in rows.entities.items():
         tx.run(ENTITY[kind], rows=list(entity_rows.values())).consume()
+    if variants := variant_rows(rows):
+        tx.run(VARIANTS, rows=variants).consume()
     for rel, by_pair in rows.edges.items():
         edge_rows = [{"src": s, "dst": d, **props} for (s, d), props in by_pair.items()]
         tx.run(EDGE[rel], rows=edge_rows).consume()

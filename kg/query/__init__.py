@@ -29,7 +29,6 @@ def bind_params(
             f"query {query.name!r} takes no argument {sorted(unknown)[0]!r}; try: {query.example}"
         )
     bound: dict[str, Any] = {}
-    names: dict[str, str] = {}  # entity param -> the canonical name it resolved to
     for param in query.params:
         value = args.get(param.name, param.default)
         if value is None:
@@ -38,8 +37,7 @@ def bind_params(
                 f"({param.help}); try: {query.example}"
             )
         if param.entity is not None and value != "":
-            entity = resolver.result_entity(param.entity, str(value))
-            value, names[param.name] = entity.key, entity.name
+            value = resolver.result_entity(param.entity, str(value)).key
         elif isinstance(param.default, bool):
             value = bool(value)
         elif isinstance(param.default, int):
@@ -50,8 +48,6 @@ def bind_params(
             if value < 0:
                 raise UsageError(f"{param.name} must be 0 or more, not {value}")
         bound[param.name] = value
-    if "include_variants" in bound:  # see kg.query.named.INCLUDE_VARIANTS
-        bound["variant_of"] = names.get("dataset", "").casefold()
     return bound
 
 
@@ -66,6 +62,8 @@ def run_named(
     """
     query = QUERIES.get(name)
     params = bind_params(query, args or {}, resolver)
+    if query.grouped is not None:
+        query = query.grouped if params.pop("include_variants") else query
     limit = params.pop("limit", None) or None
     answer = _answer(store, query, params, limit)
     if not answer.rows:

@@ -50,6 +50,9 @@ class NamedQuery:
     hidden: tuple[str, ...] = ()
     #: count columns a store answering part by part (shards) adds up across parts
     sums: tuple[str, ...] = ()
+    #: the question asked with ``include_variants``: each dataset's variants counted
+    #: under its family (kg.query.run_named asks this one instead)
+    grouped: NamedQuery | None = None
 
     def text(self, language: str) -> str:
         """The query text for a store's language."""
@@ -65,20 +68,17 @@ BY_TITLE = (("title", False), ("paper", False))
 WITH_CODE = Param("with_code", "only papers that link a code repository", default=False)
 LIMIT = Param("limit", "rows to return, 0 for all", default=20)
 
-#: A dataset's variants: datasets whose name is its name and then "-" or a space
-#: (ImageNet-R, ImageNet-LT, ImageNet 256x256 for ImageNet; CUB-200-2011 for CUB). A query
-#: with this param also gets ``variant_of``, the dataset's canonical name in lower case
-#: (kg.query.bind_params), so a store holding only the variants (a shard) finds them too.
+#: A dataset's variants are the datasets stored as its variants (skos:broader in RDF,
+#: VARIANT_OF in Neo4j; kg.resolve.variants): ImageNet-R and ImageNet-LT for ImageNet.
 INCLUDE_VARIANTS = Param(
     "include_variants", "also its variants (ImageNet-R for ImageNet)", default=False
 )
-_VARIANT_SPARQL = """?d kg:key ?d_key ; skos:prefLabel ?variant .
-  FILTER(?d_key = ?dataset || (?include_variants && (
-    STRSTARTS(LCASE(?variant), CONCAT(?variant_of, "-"))
-    || STRSTARTS(LCASE(?variant), CONCAT(?variant_of, " ")))))"""
-_VARIANT_CYPHER = """MATCH (d:Dataset)
-WHERE d.key = $dataset OR ($include_variants AND (toLower(d.name) STARTS WITH $variant_of + '-'
-  OR toLower(d.name) STARTS WITH $variant_of + ' '))"""
+_VARIANT_SPARQL = """{ ?d kg:key ?dataset } UNION { ?d skos:broader/kg:key ?dataset }
+  ?d kg:key ?d_key ; skos:prefLabel ?variant .
+  FILTER(?d_key = ?dataset || ?include_variants)"""
+_VARIANT_CYPHER = """CALL { MATCH (d:Dataset {key: $dataset}) RETURN d
+  UNION MATCH (d:Dataset)-[:VARIANT_OF]->(:Dataset {key: $dataset}) WHERE $include_variants
+  RETURN d }"""
 
 EVALUATED_ON = NamedQuery(
     name="evaluated-on",
@@ -90,7 +90,7 @@ EVALUATED_ON = NamedQuery(
         LIMIT,
     ),
     sparql=f"""
-SELECT ?paper ?title (MIN(?url) AS ?code) ?dataset ?with_code ?include_variants ?variant_of
+SELECT ?paper ?title (MIN(?url) AS ?code) ?dataset ?with_code ?include_variants
 WHERE {{
   ?d a kg:Dataset .
   {_VARIANT_SPARQL}
@@ -98,7 +98,7 @@ WHERE {{
   BIND(STR(?t) AS ?title)
   OPTIONAL {{ ?p kg:releasesCode ?c . ?c skos:prefLabel ?url }}
 }}
-GROUP BY ?paper ?title ?dataset ?with_code ?include_variants ?variant_of
+GROUP BY ?paper ?title ?dataset ?with_code ?include_variants
 HAVING (!?with_code || COUNT(?url) > 0)""",
     cypher=f"""
 {_VARIANT_CYPHER}
@@ -168,10 +168,35 @@ RETURN p.id AS paper, p.title AS title, min(c.name) AS code""",
     order=BY_TITLE,
 )
 
+TOP_DATASET_FAMILIES = NamedQuery(
+    name="top-datasets",
+    description="Datasets by papers, a dataset's variants counted under it.",
+    params=(LIMIT,),
+    sparql="""
+SELECT ?dataset (COUNT(DISTINCT ?p) AS ?papers) WHERE {
+  { ?p kg:evaluatedOn ?d } UNION { ?p kg:usesDataset ?d } UNION { ?p kg:introduces ?d }
+  OPTIONAL { ?d skos:broader ?family }
+  BIND(COALESCE(?family, ?d) AS ?top)
+  ?top skos:prefLabel ?dataset .
+}
+GROUP BY ?top ?dataset""",
+    cypher="""
+MATCH (p:Paper)-[:EVALUATED_ON|USES_DATASET|INTRODUCES]->(d:Dataset)
+OPTIONAL MATCH (d)-[:VARIANT_OF]->(family:Dataset)
+WITH coalesce(family, d) AS top, count(DISTINCT p) AS papers
+RETURN top.name AS dataset, papers""",
+    order=(("papers", True), ("dataset", False)),
+    sums=("papers",),
+)
+
 TOP_DATASETS = NamedQuery(
     name="top-datasets",
     description="Datasets by the number of papers that introduce, evaluate on or use them.",
-    params=(LIMIT,),
+    params=(
+        Param("include_variants", "count a dataset's variants under it", default=False),
+        LIMIT,
+    ),
+    grouped=TOP_DATASET_FAMILIES,
     sparql="""
 SELECT ?dataset ?papers WHERE {
   ?d a kg:Dataset ; kg:paperCount ?papers ; skos:prefLabel ?dataset .
@@ -218,7 +243,7 @@ RETURN p.id AS paper, p.title AS title""",
 _LEADERBOARD_SPARQL = (
     """
 SELECT ?paper ?method ?value ?kind ?measure ?benchmark (MIN(?url) AS ?code) ?evidence
-       ?rank_group ?rank_value ?with_code ?dataset ?include_variants ?variant_of WHERE {
+       ?rank_group ?rank_value ?with_code ?dataset ?include_variants WHERE {
   ?d a kg:Dataset .
   """
     + _VARIANT_SPARQL
@@ -241,7 +266,7 @@ SELECT ?paper ?method ?value ?kind ?measure ?benchmark (MIN(?url) AS ?code) ?evi
               IF(?to < ?se, "…", "")) AS ?evidence)
 }
 GROUP BY ?r ?paper ?method ?value ?kind ?measure ?benchmark ?evidence ?rank_group ?rank_value
-  ?with_code ?dataset ?include_variants ?variant_of
+  ?with_code ?dataset ?include_variants
 HAVING (!?with_code || COUNT(?url) > 0)"""
 )
 

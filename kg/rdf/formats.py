@@ -30,6 +30,7 @@ from kg.rdf.vocab import (
     entities_graph_iri,
     instance_prefixes,
 )
+from kg.resolve.variants import described_entities
 from kg.store.base import Capability, Store
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ def render_quads(base: str, extractions: Iterable[PaperExtraction]) -> Iterator[
     seen: dict[Entity, set[str]] = {}
     for ex in extractions:
         yield from dict.fromkeys(paper_quads(base, ex))
-        for entity, surfaces in ex.entity_surfaces().items():
+        for entity, surfaces in described_entities(ex).items():
             new = entity not in seen
             labels = seen.setdefault(entity, set())
             fresh = [s for s in surfaces if s not in labels]

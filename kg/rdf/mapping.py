@@ -59,6 +59,7 @@ from kg.rdf.vocab import (
     graph_iri,
     paper_iri,
 )
+from kg.resolve.variants import family
 
 EVIDENCE_RECORD = NamedNode(KG + "evidenceRecord")
 RELATION_NODE = {rel: NamedNode(iri) for rel, iri in RELATION_PROPERTY.items()}
@@ -211,12 +212,15 @@ def _recorded_mentions(
 def entity_quads(
     base: str, entity: Entity, surfaces: Iterable[str], graph: NamedNode, new: bool
 ) -> Iterator[Quad]:
-    """Entity description; the preferred label is written once, when the entity is new."""
+    """Entity description; the preferred label, and the family a dataset variant belongs
+    to (skos:broader, ``kg.resolve.variants``), are written once, when the entity is new."""
     s = entity_node(base, entity.kind, entity.key)
     if new:
         yield Quad(s, RDF_TYPE, KIND_NODE[entity.kind], graph)
         yield Quad(s, P["key"], Literal(entity.key), graph)
         yield Quad(s, P["prefLabel"], Literal(entity.name), graph)
+        if (parent := family(entity)) is not None:
+            yield Quad(s, P["broader"], entity_node(base, parent.kind, parent.key), graph)
     for surface in surfaces:
         yield Quad(s, P["altLabel"], Literal(surface), graph)
 

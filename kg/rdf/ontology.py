@@ -346,6 +346,8 @@ PROPERTIES: tuple[Property, ...] = (
     Property(DCTERMS + "creator", STRING),
     Property(SKOS + "prefLabel", STRING),
     Property(SKOS + "altLabel", STRING),
+    # a dataset variant's family (ImageNet-R → ImageNet; kg.resolve.variants)
+    Property(SKOS + "broader", KIND_CLASS[EntityKind.DATASET]),
     Property(RDF + "subject", PAPER),
     Property(RDF + "predicate", IRI),
     Property(RDF + "object", ENTITY),

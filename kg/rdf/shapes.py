@@ -46,6 +46,7 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
         Slot(KG + "key", *_ONE),
         Slot(SKOS + "prefLabel", *_ONE),
         Slot(SKOS + "altLabel"),
+        Slot(SKOS + "broader", 0, 1),
         Slot(OWL + "sameAs"),
         Slot(RDFS + "seeAlso"),
     ),

@@ -48,6 +48,7 @@ from kg.rdf.vocab import (
     graph_iri,
     index_graph_iri,
 )
+from kg.resolve.variants import described_entities
 from kg.store import STORES
 from kg.store.base import Capability, Stats, Table
 from kg.store.base import Store as KgStore
@@ -232,7 +233,7 @@ class OxigraphStore(KgStore):
         paper = stored_paper_quads if self.compact_evidence else paper_quads
         for ex in batch:
             yield from paper(self.base, ex, content_hash)
-            for entity, surfaces in ex.entity_surfaces().items():
+            for entity, surfaces in described_entities(ex).items():
                 is_new = entity.id not in new_entities and not self._has_entity(entity)
                 if is_new:
                     new_entities[entity.id] = entity.kind

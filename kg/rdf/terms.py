@@ -35,6 +35,7 @@ P = {
         "key": KG + "key",
         "prefLabel": SKOS + "prefLabel",
         "altLabel": SKOS + "altLabel",
+        "broader": SKOS + "broader",
         "subject": RDF + "subject",
         "predicate": RDF + "predicate",
         "object": RDF + "object",

@@ -152,8 +152,9 @@ def test_query_exports_just_the_answers_papers(seed_store, tmp_path):
     linked = {o for s in papers_and_results for o in graph.objects(s)
               if isinstance(o, rdflib.URIRef)}
     described = set(graph.subjects(rdflib.URIRef(KG + "key")))
-    # only the entities the answer papers and their results name
-    assert described and described <= linked
+    families = {graph.value(e, rdflib.SKOS.broader) for e in linked} - {None}
+    # only the entities the answer papers and their results name, and their variants' families
+    assert described and described <= linked | families
 
 
 def test_entity_query_exports_the_papers_behind_the_entities(seed_store):
@@ -234,3 +235,16 @@ def test_the_neo4j_export_equals_the_embedded_one_quad_for_quad(
         else:
             lines[name] = set(rdflib.Graph().parse(out))
     assert sorted(lines["neo4j"]) == sorted(lines["embedded"])
+
+
+def test_turtle_links_each_dataset_variant_to_its_family_with_skos_broader(seed_turtle):
+    parsed = rdflib.Graph().parse(seed_turtle[0], format="turtle")
+    label = rdflib.SKOS.prefLabel
+    pairs = {
+        (str(parsed.value(v, label)), str(parsed.value(f, label)))
+        for v, f in parsed.subject_objects(rdflib.SKOS.broader)
+    }
+    assert {("ImageNet-R", "ImageNet"), ("ImageNet-LT", "ImageNet")} <= pairs
+    assert all(v.startswith(f) for v, f in pairs if f != "CIFAR-10")  # CIFAR10-LT → CIFAR-10
+    for family in set(parsed.objects(None, rdflib.SKOS.broader)):
+        assert (family, rdflib.RDF.type, rdflib.URIRef(KG + "Dataset")) in parsed

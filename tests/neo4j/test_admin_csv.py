@@ -24,6 +24,10 @@ def test_headers_follow_neo4j_admin(tmp_path: Path,
     with export.relationships["EVALUATED_ON"].open(encoding="utf-8", newline="") as f:
         header = next(csv.reader(f))
     assert header[:2] == [":START_ID(Paper)", ":END_ID(Dataset)"]
+    with export.relationships["VARIANT_OF"].open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == [":START_ID(Dataset)", ":END_ID(Dataset)"]
+    assert ["imagenetr", "imagenet"] in rows[1:]
     assert export.counts["Paper"] == len(seed_extractions)
     assert "--array-delimiter=U+001F" in export.admin_args()
 
@@ -41,6 +45,9 @@ def test_admin_import_gives_the_same_graph(tmp_path: Path,
     try:
         with Neo4jStore.open(uri=handle.uri) as store:
             assert store.stats() == seed_store.stats()
+            variants = "MATCH (:Dataset)-[v:VARIANT_OF]->(:Dataset) RETURN count(v)"
+            broader = "SELECT (COUNT(*) AS ?n) WHERE { ?v skos:broader ?f }"
+            assert store.query(variants, {}).rows == seed_store.query(broader).rows != [(0,)]
             back = {ex.paper.id: ex for ex in store.extractions()}
             for ex in seed_extractions:
                 assert back[ex.paper.id].paper == ex.paper

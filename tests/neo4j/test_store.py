@@ -141,6 +141,18 @@ def test_upsert_twice_changes_nothing(neo4j_store: Neo4jStore,
     assert results.rows == [(sum(len(ex.results) for ex in seed_extractions),)] != [(0,)]
 
 
+def test_dataset_variants_are_linked_to_their_family_as_in_rdf(
+    neo4j_store: Neo4jStore, seed_extractions: list[PaperExtraction], seed_store: OxigraphStore
+) -> None:
+    neo4j_store.upsert(seed_extractions)
+    neo4j_store.upsert(seed_extractions[:50])  # MERGE: a variant keeps one link
+    cypher = "MATCH (v:Dataset)-[:VARIANT_OF]->(f:Dataset) RETURN v.name, f.name"
+    sparql = "SELECT ?v ?f WHERE { ?d skos:broader/skos:prefLabel ?f ; skos:prefLabel ?v }"
+    linked = sorted(neo4j_store.query(cypher, {}).rows)
+    assert linked == sorted(seed_store.query(sparql).rows)
+    assert ("ImageNet-R", "ImageNet") in linked and len(set(linked)) == len(linked)
+
+
 def test_upsert_replaces_a_papers_edges(neo4j_store: Neo4jStore,
                                         seed_extractions: list[PaperExtraction]) -> None:
     ex = next(e for e in seed_extractions if len({m.relation for m in e.mentions}) > 1)

@@ -57,3 +57,29 @@ def test_papers_evaluated_on_imagenet_with_its_variants_add_imagenet_r_and_lt(se
     }
     assert titles("imagenet-1k", True) == wider  # an alias asks the same question
     assert len(titles("ImageNet", True, with_code=True)) == 5  # LAE and MDCS link code
+
+
+def test_top_datasets_with_variants_count_each_paper_once_under_its_family(
+    seed_store, seed_extractions
+) -> None:
+    """ImageNet's count with variants is the papers naming ImageNet or one of its variants
+    as a dataset, counted here from the extractions, not from a query."""
+    from kg.model import RELATION_KIND, EntityKind
+    from kg.resolve.variants import family
+
+    def counts(variants: bool) -> dict[str, int]:
+        args = {"include_variants": variants, "limit": 0}
+        return {r["dataset"]: r["papers"] for r in run_named(seed_store, "top-datasets", args)
+                .records()}
+
+    plain, grouped = counts(False), counts(True)
+    on_imagenet = {
+        ex.paper.id
+        for ex in seed_extractions
+        for m in ex.mentions
+        if RELATION_KIND[m.relation] is EntityKind.DATASET
+        and "imagenet" in (m.entity.key, getattr(family(m.entity), "key", None))
+    }
+    assert grouped["ImageNet"] == len(on_imagenet) > plain["ImageNet"]
+    assert "ImageNet-R" in plain and "ImageNet-R" not in grouped
+    assert grouped["CIFAR-100"] == plain["CIFAR-100"]  # no variants: the same count
