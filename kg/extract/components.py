@@ -55,7 +55,8 @@ class Reading:
     (``kg.extract.pipeline.COMPONENTS``): the extractor sets ``text`` and ``title``,
     ``kg_sentences`` the sentence spans, ``kg_urls`` the spans of links (``masked``, so no
     name is read inside one) and ``releases_code``, ``kg_abbreviations`` the acronyms;
-    every component appends its ``mentions``; ``kg_results`` reads them into ``results``."""
+    every component appends its ``mentions``; ``kg_entities`` also keeps the mentions as
+    the hand rules read the names (``by_rules``), which ``kg_results`` reads into ``results``."""
 
     text: str
     title: str = ""
@@ -63,6 +64,10 @@ class Reading:
     masked: list[tuple[int, int]] = field(default_factory=list)
     abbreviations: dict[str, Abbreviation] = field(default_factory=dict)
     mentions: list[RawMention] = field(default_factory=list)
+    #: the mentions as the hand rules decide kinds and roles (``mentions`` itself when they
+    #: do): where results find their methods and datasets, since the rules' recall of
+    #: names gives results their method more often (see kg.extract.results)
+    by_rules: list[RawMention] = field(default_factory=list)
     releases_code: bool = False
     results: list[Result] = field(default_factory=list)
 
@@ -153,11 +158,28 @@ class EntityComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         state = reading(doc)
-        text, add = state.text, state.mentions.append
-        candidates = self.candidates(state)
+        text, found = state.text, list(state.mentions)  # the links kg_urls found
+        decides = (
+            [roles.rule_relation] if self.model is None else [self.decide, roles.rule_relation]
+        )
+        assigned = roles.assign_each(
+            text, state.title, self.candidates(state), decides, roles.Facts(text)
+        )
+        if self.model is not None:
+            taken = self._named(state.mentions, assigned[0], self.version)
+            self._phrases(state, taken, self.model)
+        state.by_rules = found if self.model is not None else state.mentions
+        taken = self._named(state.by_rules, assigned[-1], "v2")
+        self._rule_phrases(state, state.by_rules, taken)
+        return doc
+
+    @staticmethod
+    def _named(
+        out: list[RawMention], assigned: list[tuple[Candidate, Relation]], version: str
+    ) -> set[tuple[int, int]]:
+        """The assigned names as mentions added to ``out``; their spans."""
         taken: set[tuple[int, int]] = set()
-        facts = roles.Facts(text)
-        for cand, relation in roles.assign(text, state.title, candidates, self.decide, facts):
+        for cand, relation in assigned:
             if relation is Relation.ADDRESSES:
                 tag = "task"
             else:
@@ -165,7 +187,7 @@ class EntityComponent:
             if (cand.start, cand.end) in taken:
                 continue  # a long form found both as a name run and as an abbreviation
             taken.add((cand.start, cand.end))
-            add(
+            out.append(
                 RawMention(
                     relation,
                     cand.name,
@@ -173,14 +195,10 @@ class EntityComponent:
                     cand.start,
                     cand.end,
                     *cand.sent,
-                    f"kg.{tag}.{self.version}",
+                    f"kg.{tag}.{version}",
                 ),
             )
-        if self.model is None:
-            self._rule_phrases(state, taken)
-        else:
-            self._phrases(state, taken, self.model)
-        return doc
+        return taken
 
     def _phrases(
         self, state: Reading, taken: set[tuple[int, int]], model: entity_model.EntityModel
@@ -196,9 +214,11 @@ class EntityComponent:
             tag = f"kg.{site.kind}.{self.version}"
             state.mentions.append(RawMention(relation, text[s:e], text[s:e], s, e, *site.sent, tag))
 
-    def _rule_phrases(self, state: Reading, taken: set[tuple[int, int]]) -> None:
+    def _rule_phrases(
+        self, state: Reading, out: list[RawMention], taken: set[tuple[int, int]]
+    ) -> None:
         """Metric names as matched, and tasks of the rules' head nouns (see ``_task``)."""
-        text, sents, add = state.text, state.sentences, state.mentions.append
+        text, sents, add = state.text, state.sentences, out.append
         metrics: list[re.Match[str]] = []
         task_heads: list[re.Match[str]] = []
         for m in cues.METRIC_OR_TASK_RE.finditer(text):
@@ -219,26 +239,25 @@ class EntityComponent:
         for m in task_heads:
             mods = cues.TASK_MODIFIERS_RE.search(text, max(0, m.start() - 48), m.start())
             if mods:
-                self._task(
-                    state, mods.group(0) + m.group(0), m.end(), sentence_of(sents, m.start())
-                )
+                _task(out, mods.group(0) + m.group(0), m.end(), sentence_of(sents, m.start()))
 
-    def _task(self, state: Reading, phrase: str, end: int, sent: tuple[int, int]) -> None:
-        """ "the semantic segmentation" → "semantic segmentation", "approaches for text
-        classification" → "text classification": a task name is the run of modifiers that
-        ends at the head word, so it starts after the last word that cannot modify one."""
-        words = phrase.split(" ")
-        start = len(words) - 1
-        while start > 0 and words[start - 1] not in lexicon.TASK_STOP:
-            start -= 1
-        words = words[start:]
-        if len(words) >= 2:
-            phrase = " ".join(words)
-            state.mentions.append(
-                RawMention(
-                    Relation.ADDRESSES, phrase, phrase, end - len(phrase), end, *sent, "kg.task.v3"
-                ),
-            )
+
+def _task(out: list[RawMention], phrase: str, end: int, sent: tuple[int, int]) -> None:
+    """ "the semantic segmentation" → "semantic segmentation", "approaches for text
+    classification" → "text classification": a task name is the run of modifiers that
+    ends at the head word, so it starts after the last word that cannot modify one."""
+    words = phrase.split(" ")
+    start = len(words) - 1
+    while start > 0 and words[start - 1] not in lexicon.TASK_STOP:
+        start -= 1
+    words = words[start:]
+    if len(words) >= 2:
+        phrase = " ".join(words)
+        out.append(
+            RawMention(
+                Relation.ADDRESSES, phrase, phrase, end - len(phrase), end, *sent, "kg.task.v3"
+            ),
+        )
 
 
 @Language.component("kg_results")

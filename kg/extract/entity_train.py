@@ -185,9 +185,11 @@ def cross_validate(
     papers: Sequence[Annotated], k: int = 5, seed: int = 0, rules: bool = False
 ) -> tuple[Report, list[dict[str, Any]]]:
     """Each fold extracted by models trained on the other folds, scored together; with the
-    predicted records. Per fold, the entity model is trained first and the result model
-    on papers read with it, as ``kg train`` does. With ``rules``, the hand rules decide
-    kinds and roles in every fold and the result model is the shipped one."""
+    predicted records. With ``rules``, the hand rules decide kinds and roles in every
+    fold; the result model is trained on the other folds either way."""
+    from kg.extract import results_train
+
+    results_read = results_train.annotated([a.paper for a in papers], [a.gold for a in papers])
     extractor = Extractor()
     found = read(extractor, [a.paper for a in papers])
     by_paper = [decisions(r, a.gold, a.paper.abstract) for r, a in zip(found, papers, strict=True)]
@@ -200,29 +202,13 @@ def cross_validate(
         component.use(model)
         held_out = [i for i, g in enumerate(folds) if g == f]
         extracted = extractor.extract(papers[i].paper for i in held_out)
+        fitted = results_train.train(
+            [r for r, g in zip(results_read, folds, strict=True) if g != f]
+        )
         for i, ex in zip(held_out, extracted, strict=True):
             preds[i] = to_record(ex)
-        if model is not None:
-            _results_by(model, papers, folds, f, preds)
+            preds[i]["results"] = results_train.predict(results_read[i], fitted)["results"]
     return evaluate([a.gold for a in papers], preds), preds
-
-
-def _results_by(
-    model: EntityModel,
-    papers: Sequence[Annotated],
-    folds: list[int],
-    fold: int,
-    preds: list[dict[str, Any]],
-) -> None:
-    """The held-out fold's results, from a result model trained on the other folds' papers
-    as ``model`` reads them."""
-    from kg.extract import results_train
-
-    read = results_train.annotated([a.paper for a in papers], [a.gold for a in papers], model)
-    fitted = results_train.train([r for r, g in zip(read, folds, strict=True) if g != fold])
-    for i, g in enumerate(folds):
-        if g == fold:
-            preds[i]["results"] = results_train.predict(read[i], fitted)["results"]
 
 
 def models_dir() -> Path:
@@ -233,14 +219,14 @@ def models_dir() -> Path:
 def train_models(
     papers: Sequence[Annotated], out: Path | None = None
 ) -> tuple[EntityModel, ResultModel]:
-    """Train the entity model, then the result model on the papers as it reads them; write
-    both to ``out`` (default: the shipped ones). Deterministic: the same papers and rules
+    """Train the entity model and the result model (on the papers' names as the rules read
+    them, ``Reading.by_rules``); write both to ``out`` (default: the shipped ones). Deterministic: the same papers and rules
     write the same files."""
     from kg.extract import entity_model, results_model, results_train
 
     out = out or models_dir()
     entity = train(papers)
-    read = results_train.annotated([a.paper for a in papers], [a.gold for a in papers], entity)
+    read = results_train.annotated([a.paper for a in papers], [a.gold for a in papers])
     result = results_train.train(read)
     out.mkdir(parents=True, exist_ok=True)
     (out / "entities.json").write_text(entity.to_json(), encoding="utf-8")

@@ -226,7 +226,7 @@ def sentence(
     text = reading.text
     spans = [(m.start, m.end) for m in metrics]
     methods, datasets = [], []
-    for m in reading.mentions:
+    for m in reading.by_rules:
         if m.relation is Relation.PROPOSES and not ss <= m.start < se:
             methods.append(m)
         if not ss <= m.start < se or any(a <= m.start < b for a, b in spans):
@@ -243,7 +243,7 @@ def sentence(
             )
         ):
             datasets.append(m)
-    here = [m for m in reading.mentions if ss <= m.start < se]
+    here = [m for m in reading.by_rules if ss <= m.start < se]
     datasets = sorted([*datasets, *widened(reading, ss, se, here, metrics)], key=lambda m: m.start)
     via = _TITLE_VIA.search(reading.title)
     titled = via.group(1).strip() if via else None
@@ -259,7 +259,7 @@ def paper_method(reading: Reading) -> str | None:
         name = head.group(1)
         if " " not in name or (len(name.split()) <= 3 and name in reading.text):
             return name
-    for m in reading.mentions:
+    for m in reading.by_rules:
         if m.relation is Relation.PROPOSES:
             short = [a.short for a in reading.abbreviations.values() if a.long == m.surface]
             return short[0] if short else m.surface

@@ -81,7 +81,7 @@ def widened(
 
     names = {
         m.surface: m.relation
-        for m in reading.mentions
+        for m in reading.by_rules
         if m.relation in (Relation.EVALUATED_ON, Relation.USES_DATASET, Relation.INTRODUCES)
     }
     for surface, relation in names.items():

@@ -20,7 +20,6 @@ import numpy as np
 from spacy.tokens import Doc
 
 from kg.extract import components
-from kg.extract.entity_model import EntityModel
 from kg.extract.evaluate import Report, evaluate, norm_value, same_part
 from kg.extract.logit import Decision, fit_tuned
 from kg.extract.pipeline import COMPONENTS, ExtractConfig, Extractor
@@ -40,14 +39,11 @@ class Annotated(NamedTuple):
     gold: list[dict[str, Any]]
 
 
-def readings(
-    papers: Iterable[Paper], entities: EntityModel | None = None
-) -> list[components.Reading]:
-    """Each paper read by the extraction pipeline up to, not including, the results; with
-    ``entities`` deciding kinds and roles instead of the shipped entity model."""
+def readings(papers: Iterable[Paper]) -> list[components.Reading]:
+    """Each paper read by the extraction pipeline up to, not including, the results. The
+    results read names as the hand rules decide them (``Reading.by_rules``), so no entity
+    model changes what a result model is trained on."""
     nlp = Extractor(ExtractConfig(components=COMPONENTS[:-1])).nlp
-    if entities is not None:
-        nlp.get_pipe("kg_entities").use(entities)  # type: ignore[attr-defined]
     docs = []
     for p in papers:
         doc = Doc(nlp.vocab)
@@ -56,18 +52,16 @@ def readings(
     return [components.reading(d) for d in nlp.pipe(docs)]
 
 
-def annotated(
-    papers: Iterable[Paper], gold: Iterable[dict[str, Any]], entities: EntityModel | None = None
-) -> list[Annotated]:
-    """The gold records that annotate results, paired with their papers by title (read with
-    ``entities``, see ``readings``)."""
+def annotated(papers: Iterable[Paper], gold: Iterable[dict[str, Any]]) -> list[Annotated]:
+    """The gold records that annotate results, paired with their papers by title (read as
+    ``readings`` reads them)."""
     by_title = {title_key(p.title): p for p in papers}
     pairs = [(g, by_title.get(title_key(str(g["title"])))) for g in gold if "results" in g]
     missing = [g["title"] for g, p in pairs if p is None]
     if missing:
         raise ValueError(f"{len(missing)} gold papers have no abstract, e.g. {missing[0]!r}")
     found = [(g, p) for g, p in pairs if p is not None]
-    read = readings((p for _, p in found), entities)
+    read = readings(p for _, p in found)
     return [Annotated(g["title"], r, g["results"]) for (g, _), r in zip(found, read, strict=True)]
 
 

@@ -7,7 +7,7 @@ abstract: a name keeps the strongest kind and role it gets anywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -251,14 +251,26 @@ def assign(
 ) -> list[tuple[Candidate, Relation]]:
     """(candidate, relation) for every mention of an entity ``decide`` keeps; one kind and
     role per entity. The rules keep the mentions they accept; a model keeps them all."""
-    out: list[tuple[Candidate, Relation]] = []
+    return assign_each(text, title, candidates, (decide,), facts)[0]
+
+
+def assign_each(
+    text: str,
+    title: str,
+    candidates: list[Candidate],
+    decides: Sequence[Decide],
+    facts: Facts | None = None,
+) -> list[list[tuple[Candidate, Relation]]]:
+    """``assign`` for each of ``decides``, over one judging of the names."""
+    outs: list[list[tuple[Candidate, Relation]]] = [[] for _ in decides]
     for entity in judge(text, title, candidates, facts):
-        relation = decide(entity)
-        if relation is None:
-            continue
-        kept = entity.accepted if decide is rule_relation else entity.judged
-        out.extend((j.cand, relation) for j in kept)
-    return sorted(out, key=lambda p: p[0].start)
+        for out, decide in zip(outs, decides, strict=True):
+            relation = decide(entity)
+            if relation is None:
+                continue
+            kept = entity.accepted if decide is rule_relation else entity.judged
+            out.extend((j.cand, relation) for j in kept)
+    return [sorted(out, key=lambda p: p[0].start) for out in outs]
 
 
 def _relation(js: list[Judged], in_title: bool, facts: Facts) -> Relation | None:

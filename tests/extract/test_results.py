@@ -149,3 +149,19 @@ def test_listed_metrics_pair_with_listed_numbers() -> None:
         )
     )["results"]
     assert [(r["value"], r["metric"]) for r in got] == [("95.9%", "UAS"), ("94.1%", "LAS")]
+
+
+def test_results_read_names_as_the_rules_decide_them_whatever_decides_the_edges(
+    seed_papers: list[Paper],
+) -> None:
+    """The entity model decides the graph's edges; the results finder reads the names the
+    hand rules would have kept (``Reading.by_rules``), so both extractors give one paper the
+    same results while their edges differ."""
+    from kg.extract.pipeline import ExtractConfig
+
+    papers = seed_papers[:120]
+    learned = list(Extractor().extract(papers))
+    rules = list(Extractor(ExtractConfig(learned=False)).extract(papers))
+    assert [ex.results for ex in learned] == [ex.results for ex in rules]
+    assert sum(len(ex.results) for ex in learned) >= 20
+    assert [ex.mentions for ex in learned] != [ex.mentions for ex in rules]
