@@ -72,6 +72,7 @@ class Reading:
     results: list[Result] = field(default_factory=list)
 
 
+RULES_VERSION = "v2"  # tags the mentions of names the hand rules decide
 READING = "kg"  # the key of ``doc.user_data`` that holds the Reading
 
 
@@ -149,7 +150,7 @@ class EntityComponent:
     @property
     def version(self) -> str:
         """What tags each mention's extractor: the rules' version, or the model's name."""
-        return "v2" if self.model is None else self.model.name
+        return RULES_VERSION if self.model is None else self.model.name
 
     def candidates(self, state: Reading) -> list[Candidate]:
         return find_names(
@@ -158,18 +159,19 @@ class EntityComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         state = reading(doc)
-        text, found = state.text, list(state.mentions)  # the links kg_urls found
-        decides = (
-            [roles.rule_relation] if self.model is None else [self.decide, roles.rule_relation]
-        )
+        text = state.text
+        decides: list[roles.Decide]
+        if self.model is None:
+            state.by_rules, decides = state.mentions, [roles.rule_relation]
+        else:  # the rules' reading starts from the links kg_urls found, as the model's does
+            state.by_rules, decides = list(state.mentions), [self.decide, roles.rule_relation]
         assigned = roles.assign_each(
             text, state.title, self.candidates(state), decides, roles.Facts(text)
         )
         if self.model is not None:
             taken = self._named(state.mentions, assigned[0], self.version)
             self._phrases(state, taken, self.model)
-        state.by_rules = found if self.model is not None else state.mentions
-        taken = self._named(state.by_rules, assigned[-1], "v2")
+        taken = self._named(state.by_rules, assigned[-1], RULES_VERSION)
         self._rule_phrases(state, state.by_rules, taken)
         return doc
 

@@ -220,7 +220,8 @@ def train_models(
     papers: Sequence[Annotated], out: Path | None = None
 ) -> tuple[EntityModel, ResultModel]:
     """Train the entity model and the result model (on the papers' names as the rules read
-    them, ``Reading.by_rules``); write both to ``out`` (default: the shipped ones). Deterministic: the same papers and rules
+    them, ``Reading.by_rules``); write both to ``out`` (default: the shipped ones).
+    Deterministic: the same papers and rules
     write the same files."""
     from kg.extract import entity_model, results_model, results_train
 

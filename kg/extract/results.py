@@ -4,7 +4,8 @@ Run by the ``kg_results`` component after the entity component, whose names give
 number its method and dataset: the names as the hand rules decide them
 (``Reading.by_rules``), whichever decides the graph's edges. Their higher recall of method
 names gives more results their method than the entity model's choices (5-fold CV over the
-160 gold papers, results_method: see benchmarks/results/extraction_quality.txt). Rules propose (kg.extract.results_parse finds the
+160 gold papers, results_method: see benchmarks/results/extraction_quality.txt).
+Rules propose (kg.extract.results_parse finds the
 number-shaped spans, kg.extract.results_features and results_parts the options for each
 part); a small learned model decides (kg.extract.results_model): which numbers are results,
 score or improvement, and which option is the metric, the dataset and the method. Sizes,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kg.model import EVIDENCE_FIELDS, PAPER_FIELDS, EntityKind, PaperExtraction, Relation
-from kg.neo4j.mapping import VARIANT_OF, graph_rows
+from kg.neo4j.mapping import VARIANT_OF, graph_rows, variant_rows
 from kg.neo4j.results import REPORTS_RESULT, RESULT_LINK, RESULT_PROPS
 
 ARRAY_DELIMITER = "\x1f"
@@ -162,9 +162,8 @@ def write_neo4j_csv(extractions: Iterable[PaperExtraction], out_dir: str | Path)
                     [_cell(row["key"]), _cell(row["name"]), _cell(row["surfaces"])]
                 )
         variant = [":START_ID(Dataset)", ":END_ID(Dataset)"]
-        for row in entities.get(EntityKind.DATASET, {}).values():
-            if "family" in row:
-                writer(VARIANT_OF, variant).writerow([row["key"], row["family"]])
+        for row in variant_rows(entities):
+            writer(VARIANT_OF, variant).writerow([row["key"], row["family"]])
     finally:
         for f in files.values():
             f.close()

@@ -155,7 +155,8 @@ def paper_props(ex: PaperExtraction) -> dict[str, Any]:
 
 class GraphRows(NamedTuple):
     """One batch as rows: papers, entities by kind (first name wins, surface forms
-    united, a dataset variant's ``family`` key), one row per (relation, paper, entity) edge, and one per result."""
+    united, a dataset variant's ``family`` key), one row per (relation, paper, entity)
+    edge, and one per result."""
 
     papers: list[dict[str, Any]]
     entities: dict[EntityKind, dict[str, dict[str, Any]]]
@@ -189,9 +190,9 @@ def graph_rows(batch: Sequence[PaperExtraction]) -> GraphRows:
     return GraphRows([paper_props(ex) for ex in latest.values()], entities, edges, results)
 
 
-def variant_rows(rows: GraphRows) -> list[dict[str, Any]]:
-    """(variant key, family key) of the batch's dataset variants."""
-    datasets = rows.entities.get(EntityKind.DATASET, {}).values()
+def variant_rows(entities: dict[EntityKind, dict[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """(variant key, family key) of the dataset variants among entity rows."""
+    datasets = entities.get(EntityKind.DATASET, {}).values()
     return [{"key": e["key"], "family": e["family"]} for e in datasets if "family" in e]
 
 
@@ -206,7 +207,7 @@ def write_batch(tx: ManagedTransaction, batch: Sequence[PaperExtraction]) -> Non
     tx.run(DROP_EDGES, ids=ids).consume()
     for kind, entity_rows in rows.entities.items():
         tx.run(ENTITY[kind], rows=list(entity_rows.values())).consume()
-    if variants := variant_rows(rows):
+    if variants := variant_rows(rows.entities):
         tx.run(VARIANTS, rows=variants).consume()
     for rel, by_pair in rows.edges.items():
         edge_rows = [{"src": s, "dst": d, **props} for (s, d), props in by_pair.items()]
