@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from kg.errors import UsageError
-from kg.model import PAPER_FIELDS, EntityKind, Paper, PaperExtraction, Result
+from kg.model import PAPER_FIELDS, Entity, EntityKind, Paper, PaperExtraction, Result
+from kg.resolve.variants import VARIANT_OF, family
 
 PAPER = "Paper"
 _URL_KINDS = {EntityKind.CODE, EntityKind.URL}
@@ -49,7 +50,9 @@ def to_networkx(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
     ``results`` on papers that state any (``result_record``).
     Edge attributes: ``relation`` and ``evidence``, a list of dicts with ``sentence``
     (``abstract[sentence_start:sentence_end]``), ``surface``, ``start``, ``end``,
-    ``extractor``. A paper seen twice keeps the later record's attributes.
+    ``extractor``. A dataset variant also links to its family by a ``VARIANT_OF`` edge
+    with no evidence (kg.resolve.variants), as the stores link them. A paper seen twice
+    keeps the later record's attributes.
     """
     graph = nx.MultiDiGraph()
     for ex in extractions:
@@ -74,16 +77,7 @@ def to_networkx(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
         for mention in ex.mentions:
             entity, ev = mention.entity, mention.evidence
             if entity.id not in graph:
-                url = web_url(entity.name) if entity.kind in _URL_KINDS else None
-                graph.add_node(
-                    entity.id,
-                    kind=entity.kind.value,
-                    label=entity.name,
-                    name=entity.name,
-                    key=entity.key,
-                    url=url,
-                    surface_forms=[],
-                )
+                _add_entity(graph, entity)
             forms = graph.nodes[entity.id]["surface_forms"]
             if mention.surface not in forms:
                 forms.append(mention.surface)
@@ -101,6 +95,25 @@ def to_networkx(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
             if record not in evidence:
                 evidence.append(record)
     return graph
+
+
+def _add_entity(graph: nx.MultiDiGraph, entity: Entity) -> None:
+    """The entity's node, and its family's with the VARIANT_OF edge when it is a variant."""
+    url = web_url(entity.name) if entity.kind in _URL_KINDS else None
+    graph.add_node(
+        entity.id,
+        kind=entity.kind.value,
+        label=entity.name,
+        name=entity.name,
+        key=entity.key,
+        url=url,
+        surface_forms=[],
+    )
+    parent = family(entity)
+    if parent is not None:
+        if parent.id not in graph:
+            _add_entity(graph, parent)
+        graph.add_edge(entity.id, parent.id, key=VARIANT_OF, relation=VARIANT_OF, evidence=[])
 
 
 def result_record(result: Result) -> dict[str, Any]:

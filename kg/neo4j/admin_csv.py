@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kg.model import EVIDENCE_FIELDS, PAPER_FIELDS, EntityKind, PaperExtraction, Relation
-from kg.neo4j.mapping import VARIANT_OF, graph_rows, variant_rows
+from kg.neo4j.mapping import graph_rows, variant_rows
 from kg.neo4j.results import REPORTS_RESULT, RESULT_LINK, RESULT_PROPS
+from kg.resolve.variants import VARIANT_OF
 
 ARRAY_DELIMITER = "\x1f"
 # (property, header) per column: the paper fields of kg.model, then the extraction's own

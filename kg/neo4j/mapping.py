@@ -44,7 +44,7 @@ from kg.neo4j.results import (
     read_result,
     result_rows,
 )
-from kg.resolve.variants import described_entities, family
+from kg.resolve.variants import VARIANT_OF, described_entities, family
 
 if TYPE_CHECKING:  # the CSV writer uses this module without loading the driver
     from neo4j import ManagedTransaction
@@ -79,7 +79,6 @@ ENTITY = {
     for kind in EntityKind
 }
 #: A dataset variant's link to its family (kg.resolve.variants), made with the variant.
-VARIANT_OF = "VARIANT_OF"
 VARIANTS = (
     "UNWIND $rows AS r MATCH (v:Dataset {key: r.key}) MATCH (f:Dataset {key: r.family}) "
     f"MERGE (v)-[:{VARIANT_OF}]->(f)"

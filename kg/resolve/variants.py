@@ -19,6 +19,8 @@ from kg.model import Entity, EntityKind, PaperExtraction
 from kg.resolve.normalize import name_key
 
 _CUT = re.compile(r"[-\s]")
+#: The link's name where a graph names its edges (Neo4j, networkx, GraphML)
+VARIANT_OF = "VARIANT_OF"
 
 
 def family(entity: Entity) -> Entity | None:
@@ -56,4 +58,4 @@ def described_entities(ex: PaperExtraction) -> dict[Entity, list[str]]:
     return described
 
 
-__all__ = ["described_entities", "family"]
+__all__ = ["VARIANT_OF", "described_entities", "family"]

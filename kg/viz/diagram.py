@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kg.model import RELATION_KIND
-from kg.neo4j.mapping import VARIANT_OF
 from kg.neo4j.results import REPORTS_RESULT, RESULT_LINK
+from kg.resolve.variants import VARIANT_OF
 
 
 def mermaid() -> str:

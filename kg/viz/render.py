@@ -30,6 +30,7 @@ from kg.files import write_output
 from kg.graph.networkx import PAPER, Cut, top_k
 from kg.model import EntityKind, Relation
 from kg.query.papers import short as cut
+from kg.resolve.variants import VARIANT_OF
 
 #: Node kind → (vis shape, colour, legend glyph). Shapes draw the label outside, so
 #: ``value`` (degree) scales them.
@@ -54,6 +55,7 @@ RELATION_COLOUR: dict[str, str] = {
     Relation.REPORTS_METRIC.value: "#c9a227",
     Relation.RELEASES_CODE.value: "#d7191c",
     Relation.LINKS_TO.value: "#8c6d31",
+    VARIANT_OF: "#4d4d4d",
 }
 
 LABEL_CHARS = 40  # longer names are cut on the canvas; tooltips show them whole

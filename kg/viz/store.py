@@ -116,7 +116,9 @@ def overview(graph: nx.MultiDiGraph, budget: int = OVERVIEW_NODES) -> Cut:
     for node, attrs in graph.nodes(data=True):
         kind = str(attrs.get("kind", ""))
         if kind != PAPER:
-            papers_of[node] = sorted({str(p) for p in graph.predecessors(node)})
+            papers_of[node] = sorted(
+                {str(p) for p in graph.predecessors(node) if graph.nodes[p]["kind"] == PAPER}
+            )
             if len(papers_of[node]) >= SHARED_BY:
                 by_kind.setdefault(kind, []).append(node)
     if not by_kind:

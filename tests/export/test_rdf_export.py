@@ -45,8 +45,9 @@ def store_graph(store: OxigraphStore) -> rdflib.Graph:
 
 
 @pytest.fixture(scope="module")
-def seed_turtle(tmp_path_factory: pytest.TempPathFactory,
-                seed_store: OxigraphStore) -> tuple[Path, int]:
+def seed_turtle(
+    tmp_path_factory: pytest.TempPathFactory, seed_store: OxigraphStore
+) -> tuple[Path, int]:
     path = tmp_path_factory.mktemp("export") / "seed.ttl"
     return path, export(seed_store, "turtle", path)
 
@@ -90,7 +91,7 @@ def test_turtle_declares_prefixes_and_uses_them(seed_turtle):
     text = seed_turtle[0].read_text(encoding="utf-8")
     assert "@prefix kg: <https://w3id.org/kg-ml/ns#> ." in text
     assert "@prefix paper: <https://w3id.org/kg-ml/id/paper/> ." in text
-    body = text[text.index("\n", text.rindex("@prefix")):]
+    body = text[text.index("\n", text.rindex("@prefix")) :]
     assert "\ta kg:Paper" in body and "\npaper:title:" in body
     assert "<https://w3id.org/kg-ml/" not in body  # every kg IRI written as a prefixed name
 
@@ -111,6 +112,8 @@ def test_every_format_writes_parseable_output(seed_store, tmp_path, fmt):
         graph = nx.read_graphml(out)
         kinds = nx.get_node_attributes(graph, "kind")
         assert sum(k == "Paper" for k in kinds.values()) == papers
+        variant_of = {(u, v) for u, v, r in graph.edges(data="relation") if r == "VARIANT_OF"}
+        assert ("dataset:imagenetlt", "dataset:imagenet") in variant_of
         assert graph.number_of_nodes() + graph.number_of_edges() == written
     elif fmt == "csv":
         assert out.is_dir() and any(out.glob("*.csv")) and written > papers
@@ -149,8 +152,9 @@ def test_query_exports_just_the_answers_papers(seed_store, tmp_path):
     assert answer and papers == answer
     papers_and_results = set(graph.subjects(rdflib.RDF.type, rdflib.URIRef(KG + "Paper")))
     papers_and_results |= set(graph.subjects(rdflib.RDF.type, rdflib.URIRef(KG + "Result")))
-    linked = {o for s in papers_and_results for o in graph.objects(s)
-              if isinstance(o, rdflib.URIRef)}
+    linked = {
+        o for s in papers_and_results for o in graph.objects(s) if isinstance(o, rdflib.URIRef)
+    }
     described = set(graph.subjects(rdflib.URIRef(KG + "key")))
     families = {graph.value(e, rdflib.SKOS.broader) for e in linked} - {None}
     # only the entities the answer papers and their results name, and their variants' families

@@ -9,6 +9,7 @@ import pytest
 from kg.errors import UsageError
 from kg.graph.networkx import neighbourhood, to_networkx, top_k
 from kg.model import Paper, PaperExtraction, Relation, paper_id
+from kg.resolve.variants import VARIANT_OF, family
 from tests.graph_factory import SMALL_GRAPH, make_extraction
 
 R = Relation
@@ -52,6 +53,27 @@ def test_edges_are_keyed_by_relation_with_evidence_sentences() -> None:
     assert abstract[evidence["start"] : evidence["end"]] == "AlphaNet"
 
 
+def test_a_dataset_variant_links_to_its_family_once() -> None:
+    graph = to_networkx(
+        [
+            make_extraction(
+                "One", [(R.EVALUATED_ON, "ImageNet-R"), (R.EVALUATED_ON, "CIFAR10-LT")]
+            ),
+            make_extraction("Two", [(R.EVALUATED_ON, "ImageNet-R"), (R.EVALUATED_ON, "ImageNet")]),
+        ]
+    )
+    variant_edges = [(u, v) for u, v, k in graph.edges(keys=True) if k == VARIANT_OF]
+    assert sorted(variant_edges) == [
+        ("dataset:cifar10lt", "dataset:cifar10"),
+        ("dataset:imagenetr", "dataset:imagenet"),
+    ]
+    # the family no paper names is a node of its own; the one a paper names keeps its form
+    assert graph.nodes["dataset:cifar10"]["name"] == "CIFAR-10"
+    assert graph.nodes["dataset:cifar10"]["surface_forms"] == []
+    assert graph.nodes["dataset:imagenet"]["surface_forms"] == ["ImageNet"]
+    assert graph.in_degree("dataset:imagenet") == 2  # paper Two and the variant
+
+
 def test_paper_urls_prefer_arxiv_and_only_http_links() -> None:
     arxiv = Paper(
         id="arxiv:2401.00001",
@@ -69,9 +91,12 @@ def test_paper_urls_prefer_arxiv_and_only_http_links() -> None:
 def test_seed_graph_counts(seed_extractions) -> None:
     g = to_networkx(seed_extractions)
     papers = {ex.paper.id for ex in seed_extractions}
-    entities = {m.entity.id for ex in seed_extractions for m in ex.mentions}
+    named = {m.entity for ex in seed_extractions for m in ex.mentions}
+    variants = {(e.id, family(e).id) for e in named if family(e)}
+    entities = {e.id for e in named} | {f for _, f in variants}
+    assert ("dataset:imagenetr", "dataset:imagenet") in variants
     assert g.number_of_nodes() == len(papers | entities)
-    assert g.number_of_edges() == len(
+    assert g.number_of_edges() == len(variants) + len(
         {
             (ex.paper.id, m.entity.id, m.relation.value)
             for ex in seed_extractions

@@ -217,3 +217,16 @@ def test_the_leaderboard_view_draws_the_benchmark_papers_with_their_results(
     assert set(papers) == {"Epsilon", "Zeta", "Eta"}
     assert papers["Eta"]["results"] == ["84.0% Top-1 Acc. on ILSVRC-2012 — EtaViT"]
     assert len(papers["Zeta"]["results"]) == 2
+
+
+def test_overview_counts_papers_not_variants_as_an_entity_s_links() -> None:
+    # CIFAR-10 is named by no paper: its variants link to it, which does not share it
+    variants = [
+        make_extraction(f"Long tail {i}", [(R.EVALUATED_ON, f"CIFAR10-{tag}")])
+        for i, tag in enumerate(["LT", "C"])
+    ]
+    filler = papers(*(f"Filler {i}" for i in range(OVERVIEW_NODES)))
+    graph = to_networkx([*variants, *filler])
+    assert graph.in_degree("dataset:cifar10") == SHARED_BY
+    drawn = overview(graph).graph
+    assert "method:resnet50" in drawn and "dataset:cifar10" not in drawn
