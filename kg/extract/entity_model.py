@@ -192,8 +192,8 @@ class EntityModel:
         """The class with the highest score (none at 0; the first of equals)."""
         table = self.table
         rows = [table[f] for f in feats if f in table]
-        scores = [sum(col) for col in zip(*rows, strict=True)] if rows else [0.0] * len(CLASSES)
-        return CLASSES[max(range(len(CLASSES)), key=lambda i: (scores[i], -i))]
+        scores = list(map(sum, zip(*rows, strict=True))) if rows else [0.0] * len(CLASSES)
+        return CLASSES[scores.index(max(scores))]  # the first of equals
 
     def relation(self, entity: Entity) -> Relation | None:
         """kg.extract.roles.Decide: the relation this model gives the entity."""
@@ -204,7 +204,7 @@ class EntityModel:
         """The chosen option of a task or metric site: 0 for none, i for ``spans[i - 1]``."""
         w = self.phrases.get(site.kind, {})
         scores = [sum(map(w.get, option, repeat(0.0))) for option in site.options]
-        return max(range(len(scores)), key=lambda i: (scores[i], -i))
+        return scores.index(max(scores))  # the first of equals
 
     def to_json(self) -> str:
         body = {
