@@ -192,7 +192,9 @@ class EntityModel:
         """The class with the highest score (none at 0; the first of equals)."""
         table = self.table
         rows = [table[f] for f in feats if f in table]
-        scores = list(map(sum, zip(*rows, strict=True))) if rows else [0.0] * len(CLASSES)
+        scores: list[float] = (
+            [sum(col) for col in zip(*rows, strict=True)] if rows else [0.0] * len(CLASSES)
+        )
         return CLASSES[scores.index(max(scores))]  # the first of equals
 
     def relation(self, entity: Entity) -> Relation | None:
