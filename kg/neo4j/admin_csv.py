@@ -90,6 +90,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _array(kind: str) -> Any:
+    """How an edge column's list becomes one field: int[] columns without ``_cell``'s
+    per-value dispatch (an export writes a few per edge, millions in all)."""
+    if kind == "int[]":
+        return lambda values: ARRAY_DELIMITER.join(map(str, values))
+    return _cell
+
+
 def _write_results(rows: list[dict[str, Any]], writer: Any) -> None:
     """Result nodes, the paper → result relationships and the result → entity ones."""
     header = ["id:ID(Result)", *(f"{name}:{kind}" for name, kind in RESULT_COLUMNS[1:])]
@@ -114,17 +122,19 @@ def write_neo4j_csv(extractions: Iterable[PaperExtraction], out_dir: str | Path)
     files: dict[str, TextIO] = {}
     writers: dict[str, Any] = {}
 
-    def writer(name: str, header: list[str]) -> Any:
+    def writer(name: str, header: list[str], rows: int = 1) -> Any:
+        """The file's CSV writer (opened with its header on first use); counts ``rows``."""
         if name not in writers:
             path = out / f"{name}.csv"
             files[name] = path.open("w", encoding="utf-8", newline="")
             writers[name] = csv.writer(files[name])
             writers[name].writerow(header)
             export.counts[name] = 0
-        export.counts[name] += 1
+        export.counts[name] += rows
         return writers[name]
 
     entities: dict[EntityKind, dict[str, dict[str, Any]]] = {}
+    columns = [(name, _array(kind)) for name, kind in EDGE_COLUMNS]
     seen: set[str] = set()
     stream = iter(extractions)
     try:
@@ -151,10 +161,9 @@ def write_neo4j_csv(extractions: Iterable[PaperExtraction], out_dir: str | Path)
                     f":END_ID({rel.kind.value})",
                     *(f"{name}:{kind}" for name, kind in EDGE_COLUMNS),
                 ]
+                out_rel = writer(rel.value, header, len(by_pair))
                 for (src, dst), props in by_pair.items():
-                    writer(rel.value, header).writerow(
-                        [src, dst, *(_cell(props[name]) for name, _ in EDGE_COLUMNS)]
-                    )
+                    out_rel.writerow([src, dst, *[cell(props[name]) for name, cell in columns]])
             _write_results(results, writer)
         for kind, rows in entities.items():
             header = [f"key:ID({kind.value})", "name", "surface_forms:string[]"]

@@ -29,6 +29,15 @@ def test_headers_follow_neo4j_admin(tmp_path: Path,
     assert rows[0] == [":START_ID(Dataset)", ":END_ID(Dataset)"]
     assert ["imagenetr", "imagenet"] in rows[1:]
     assert export.counts["Paper"] == len(seed_extractions)
+    for name, path in {**export.nodes, **export.relationships}.items():
+        with path.open(encoding="utf-8", newline="") as f:
+            assert sum(1 for _ in csv.reader(f)) - 1 == export.counts[name], name
+    edges = {(m.relation.value, ex.paper.id, m.entity.key) for ex in seed_extractions for m in ex.mentions}
+    assert export.counts["EVALUATED_ON"] == sum(r == "EVALUATED_ON" for r, *_ in edges)
+    with export.relationships["EVALUATED_ON"].open(encoding="utf-8", newline="") as f:
+        evidence = next(row for row in csv.reader(f) if row[1] == "imagenetr")
+    starts, extractors = evidence[2].split("\x1f"), evidence[6].split("\x1f")
+    assert all(s.isdigit() for s in starts) and len(starts) == len(extractors)
     assert "--array-delimiter=U+001F" in export.admin_args()
 
 
