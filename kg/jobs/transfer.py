@@ -26,6 +26,7 @@ def load_store(
     embedded store, with the server idle.
     """
     batches = read_ahead(batched(src.extractions(), batch_size))
+    # store_extractions batches again, along the same boundaries (batch_size each)
     return store_extractions(chain.from_iterable(batches), dst, batch_size, on_batch)
 
 
@@ -47,15 +48,10 @@ def read_ahead(items: Iterable[T]) -> Iterator[T]:
     handed: queue.Queue[object] = queue.Queue(maxsize=1)
     stop = threading.Event()
 
-    def produce() -> None:
+    def produce() -> None:  # a put that waits is freed by the caller's draining below
         try:
             for item in items:
-                while not stop.is_set():
-                    try:
-                        handed.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
+                handed.put(item)
                 if stop.is_set():
                     return
             handed.put(_DONE)

@@ -11,7 +11,7 @@ multiline parser of 5.26 rejects Python's CSV output).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -90,7 +90,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _array(kind: str) -> Any:
+def _array(kind: str) -> Callable[[Any], str]:
     """How an edge column's list becomes one field: int[] columns without ``_cell``'s
     per-value dispatch (an export writes a few per edge, millions in all)."""
     if kind == "int[]":

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -59,7 +58,7 @@ def test_a_caller_that_stops_stops_the_reading() -> None:
 
 
 def test_load_store_copies_every_paper(
-    tmp_path: Path, seed_store: OxigraphStore, seed_extractions: list[PaperExtraction]
+    seed_store: OxigraphStore, seed_extractions: list[PaperExtraction]
 ) -> None:
     with MemoryStore(None) as copy:
         assert load_store(seed_store, copy, batch_size=100) == len(seed_extractions)
