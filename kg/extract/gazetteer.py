@@ -1,4 +1,5 @@
-"""Known names (data/gazetteer.tsv, built by gazetteer_build from PyPI wheels) as a dict.
+"""Known names (data/gazetteer.tsv, built by gazetteer_build from PyPI wheels and a
+permissive name list) as a dict.
 
 Lookup is by ``name_key`` (case, hyphens, spaces and plurals ignored), tried on the name
 as written and with size/version suffixes removed ("Llama-2-7B" → "Llama-2" → "Llama"),

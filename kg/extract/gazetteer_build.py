@@ -1,8 +1,9 @@
 """Build the shipped gazetteer from name lists inside PyPI wheels, never by hand.
 
 Each source is a wheel (a zip) whose code enumerates real model or dataset names (the
-readers of method libraries are in gazetteer_methods); reading
-the names out of the archive needs no install and no network. Every row records where it
+readers of method libraries are in gazetteer_methods); reading the names out of the
+archive needs no install and no network. JSONL name lists with per-entry sources and
+licences (../shared/data/gazetteer_permissive.jsonl) add leaderboard names. Every row records where it
 came from and under which licence, so the TSV can be redistributed with attribution
 (see data/ATTRIBUTION.md). Regenerate with::
 
@@ -11,11 +12,13 @@ came from and under which licence, so the TSV can be redistributed with attribut
         optax==0.2.8 diffusers==0.42.1 peft==0.22.0 stable-baselines3==2.9.2 \
         torch_geometric==2.8.1 lightly==1.6.0
     python -c "from kg.extract.gazetteer_build import build_gazetteer as b; \
-        import glob; b(glob.glob('wheels/*.whl'), 'kg/extract/data/gazetteer.tsv')"
+        import glob; b(glob.glob('wheels/*.whl'), 'kg/extract/data/gazetteer.tsv', \
+        ['../shared/data/gazetteer_permissive.jsonl'])"
 """
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -192,7 +195,8 @@ _SPDX = (("apache", "Apache-2.0"), ("bsd", "BSD-3-Clause"), ("mit", "MIT"))
 
 def _keep(name: str) -> bool:
     key = name_key(name)
-    return len(key) >= 2 and key not in _GENERIC_KEYS and not name.isdigit()
+    unsafe = "\t" in name or "|" in name or "\n" in name  # the TSV's own separators
+    return len(key) >= 2 and key not in _GENERIC_KEYS and not name.isdigit() and not unsafe
 
 
 def _spdx(licence: str) -> str:
@@ -213,21 +217,51 @@ def read_wheel(path: str | Path) -> Iterator[tuple[str, str, tuple[str, ...], st
                 yield name, kind, aliases, f"{dist}-{version}", licence
 
 
-def build_gazetteer(wheel_paths: Iterable[str | Path], out_path: str | Path) -> int:
+#: Name-list types (the ../shared/data JSONL format) the gazetteer takes: it types names.
+LIST_KINDS = {"dataset": "Dataset", "method": "Method"}
+#: Sources whose names are the annotations of an external yardstick (TDMSci, NLP-TDMS):
+#: a name only they list would score that yardstick with its own answers.
+YARDSTICK_SOURCES = ("IBM TDMSci", "IBM NLP-TDMS")
+
+
+def read_list(path: str | Path) -> Iterator[tuple[str, str, tuple[str, ...], str, str]]:
+    """Rows from a JSONL name list (type, name, aliases, sources, licence): datasets and
+    methods some source other than a yardstick lists, without leaderboard-slice aliases
+    ("DIV2K val - 4x upscaling": no paper names it so)."""
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            entry = json.loads(line)
+            kind = LIST_KINDS.get(entry.get("type", ""))
+            sources = entry.get("sources", [])
+            if kind is None or all(s.startswith(YARDSTICK_SOURCES) for s in sources):
+                continue
+            aliases = tuple(a for a in entry.get("aliases", []) if " - " not in a and _keep(a))
+            if _keep(entry["name"]):
+                yield entry["name"], kind, aliases, "; ".join(sources), entry.get("licence", "")
+
+
+def build_gazetteer(
+    wheel_paths: Iterable[str | Path], out_path: str | Path, name_lists: Iterable[str | Path] = ()
+) -> int:
     """Write the gazetteer TSV (name, kind, aliases, source, licence); returns the row count.
 
-    One row per (normalised name, kind); the first source to list a name wins and later
-    sources' spellings become aliases.
+    One row per (normalised name, kind); the first source to list a name wins (wheels,
+    then name lists) and later sources' spellings become aliases.
     """
     rows: dict[tuple[str, str], list[Any]] = {}
-    for path in sorted(str(p) for p in wheel_paths):
-        for name, kind, aliases, source, licence in read_wheel(path):
+    found = [read_wheel(path) for path in sorted(str(p) for p in wheel_paths)]
+    for source_rows in [*found, *(read_list(path) for path in name_lists)]:
+        for name, kind, aliases, source, licence in source_rows:
             key = (name_key(name), kind)
             if key in rows:
                 known = rows[key][2]
                 known.extend(a for a in (name, *aliases) if a not in known and a != rows[key][0])
                 continue
             rows[key] = [name, kind, [a for a in aliases if a != name], source, licence]
+    return _write(rows, out_path)
+
+
+def _write(rows: dict[tuple[str, str], list[Any]], out_path: str | Path) -> int:
     lines = ["\t".join(HEADER)]
     for name, kind, aliases, source, licence in sorted(
         rows.values(), key=lambda r: (r[1], r[0].casefold())

@@ -111,7 +111,7 @@ def test_an_output_directory_is_created_one_level_only(small_db: Path, tmp_path:
         (["load", "--from", "{db}", "--store", "memory", "--batch-size", "0"], "--batch-size"),
         (["export", "--db", "{db}", "--base-iri", "a b", "-o", "{new}.ttl"], "not an absolute IRI"),
         (["import", "{new}.ttl", "--db", "{new}"], "cannot read"),
-        (["gazetteer", "build", "{new}.whl", "-o", "{new}.tsv"], "no such wheel file"),
+        (["gazetteer", "build", "{new}.whl", "-o", "{new}.tsv"], "no such file"),
     ],
 )
 def test_bad_options_are_usage_errors_before_any_work(

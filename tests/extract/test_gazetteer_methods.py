@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -126,3 +127,32 @@ def test_shipped_gazetteer_knows_optimisers_learners_and_ssl_methods() -> None:
     gaz = Gazetteer.shipped()
     for name in ("Adam", "logistic regression", "Lasso", "Barlow Twins", "SimCLR", "PPO", "LoRA"):
         assert gaz.kind(name) == "Method", name
+
+
+def test_name_lists_add_datasets_and_methods_but_not_a_yardstick_s_own_answers(
+    tmp_path: Path,
+) -> None:
+    entries = [
+        {"type": "dataset", "name": "WikiSQL", "aliases": ["WikiSQL val - execution"],
+         "sources": ["paperswithcode/sota-extractor (Apache-2.0)"], "licence": "Apache-2.0"},
+        {"type": "method", "name": "BiDAF", "aliases": ["BiDAF + Self Attention"],
+         "sources": ["paperswithcode/sota-extractor (Apache-2.0)"], "licence": "Apache-2.0"},
+        {"type": "dataset", "name": "OnlyInTheYardstick", "aliases": [],
+         "sources": ["IBM TDMSci (Apache-2.0)"], "licence": "Apache-2.0"},
+        {"type": "task", "name": "question answering", "aliases": [],
+         "sources": ["paperswithcode/sota-extractor (Apache-2.0)"], "licence": "Apache-2.0"},
+        {"type": "dataset", "name": "Bad|Name", "aliases": [], "sources": ["x"], "licence": "MIT"},
+    ]  # fmt: skip
+    names = tmp_path / "names.jsonl"
+    names.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+    out = tmp_path / "gaz.tsv"
+    assert build_gazetteer([], out, [names]) == 2
+    rows = {r.split("\t")[0]: r.split("\t") for r in out.read_text().splitlines()[1:]}
+    assert rows["WikiSQL"][1:4] == ["Dataset", "", "paperswithcode/sota-extractor (Apache-2.0)"]
+    assert rows["BiDAF"][1:3] == ["Method", "BiDAF + Self Attention"]
+
+
+def test_shipped_gazetteer_knows_leaderboard_names_from_the_permissive_list() -> None:
+    gaz = Gazetteer.shipped()
+    assert gaz.kind("WikiSQL") == "Dataset"
+    assert gaz.kind("BiDAF") == "Method"
