@@ -334,9 +334,9 @@ def test_a_piped_table_never_cuts_a_value() -> None:
 def test_build_counts_duplicates_and_lists_them_with_verbose(tmp_path: Path) -> None:
     src = tmp_path / "papers.jsonl"
     rows = [
-        {"title": "Flow Matching", "abstract": "We train on CIFAR-10.", "id": "arxiv:2210.02747"},
+        {"title": "Flow Matching", "abstract": "We evaluate on the CIFAR-10 dataset.", "id": "arxiv:2210.02747"},
         {"title": "Other Paper", "abstract": "We use ImageNet."},
-        {"title": "FLOW MATCHING", "abstract": "We train on CIFAR-10.", "doi": "10.1000/fm"},
+        {"title": "FLOW MATCHING", "abstract": "We evaluate on the CIFAR-10 dataset.", "doi": "10.1000/fm"},
     ]
     src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     db = str(tmp_path / "db")
@@ -349,4 +349,4 @@ def test_build_counts_duplicates_and_lists_them_with_verbose(tmp_path: Path) -> 
     assert f"duplicate: {src.name}:3: same title as {src.name}:1; read once" in loud.stderr
     why = kg("why", "10.1000/fm", "CIFAR-10", "--db", db)  # the DOI the duplicate brought
     assert why.returncode == 0, why.stderr
-    assert "We train on CIFAR-10." in why.stdout
+    assert "We evaluate on the CIFAR-10 dataset." in why.stdout

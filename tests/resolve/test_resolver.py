@@ -8,6 +8,7 @@ import pytest
 
 from kg.errors import UsageError
 from kg.extract import Extractor
+from kg.extract.pipeline import ExtractConfig
 from kg.model import EntityKind, Paper, Relation
 from kg.resolve import Resolver, name_key, url_key
 
@@ -55,9 +56,13 @@ def test_acronym_and_long_form_are_one_entity_keeping_both_surfaces() -> None:
 def test_user_aliases_also_type_names_in_extraction(tmp_path: Path) -> None:
     path = tmp_path / "aliases.toml"
     path.write_text('[Dataset]\n"Blorp Corpus" = ["Blorp-X"]\n', encoding="utf-8")
-    text = "We fine-tune BERT and report gains with Blorp-X."
-    ex = Extractor(resolver=Resolver.from_files([path])).extract_one(
+    text = "We fine-tune BERT and report gains with Blorp-X."  # no cue says what Blorp-X is
+    resolver = Resolver.from_files([path])
+    ex = Extractor(ExtractConfig(learned=False), resolver).extract_one(
         Paper(id="t", title="t", abstract=text))
     kinds = {m.surface: m.entity for m in ex.mentions}
-    assert kinds["Blorp-X"].kind is EntityKind.DATASET
+    assert kinds["Blorp-X"].kind is EntityKind.DATASET  # the rules type it by the alias alone
     assert kinds["Blorp-X"].name == "Blorp Corpus"
+    # the learned default sees the same typing, as one feature among the others
+    entities = Extractor(resolver=resolver).nlp.get_pipe("kg_entities")
+    assert entities.gazetteer.kind("Blorp-X") == "Dataset"  # type: ignore[attr-defined]
