@@ -3,9 +3,9 @@
 Each source is a wheel (a zip) whose code enumerates real model or dataset names (the
 readers of method libraries are in gazetteer_methods); reading the names out of the
 archive needs no install and no network. JSONL name lists with per-entry sources and
-licences (../shared/data/gazetteer_permissive.jsonl) add leaderboard names. Every row records where it
-came from and under which licence, so the TSV can be redistributed with attribution
-(see data/ATTRIBUTION.md). Regenerate with::
+licences (../shared/data/gazetteer_permissive.jsonl) add leaderboard names. Every row
+records where it came from and under which licence, so the TSV can be redistributed with
+attribution (see data/ATTRIBUTION.md). Regenerate with::
 
     pip download --no-deps -d wheels transformers==4.57.1 timm==1.0.31 \
         tensorflow-datasets==4.9.10 torchvision==0.29.2 scikit-learn==1.9.1 keras==3.15.1 \
@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from kg.extract import gazetteer_methods
+from kg.extract.gazetteer_methods import Row, exported, wheel_text
 from kg.resolve.normalize import name_key
 
-Row = tuple[str, str, tuple[str, ...]]  # name, kind, aliases
+SourcedRow = tuple[str, str, tuple[str, ...], str, str]  # Row, then source and licence
 HEADER = ("name", "kind", "aliases", "source", "licence")
 
 # Names a source lists that are not things papers name (helpers, bases, generic words).
@@ -110,10 +111,7 @@ def _spaced(snake: str) -> str:
 
 def _transformers(z: zipfile.ZipFile) -> Iterator[Row]:
     """Display names ("LLaMA", "BERT") from MODEL_NAMES_MAPPING; model types are aliases."""
-    path = "transformers/models/auto/configuration_auto.py"
-    if path not in z.namelist():
-        return
-    src = z.read(path).decode("utf-8")
+    src = wheel_text(z, "transformers/models/auto/configuration_auto.py")
     start = src.find("MODEL_NAMES_MAPPING")
     block = src[start : src.find("\n)\n", start)] if start >= 0 else ""
     for model_type, display in re.findall(r'\("([\w\-]+)", "([^"]+)"\)', block):
@@ -163,16 +161,12 @@ def _tfds(z: zipfile.ZipFile) -> Iterator[Row]:
 
 def _torchvision(z: zipfile.ZipFile) -> Iterator[Row]:
     """Dataset classes exported by torchvision.datasets and model builders of torchvision.models."""
-    init = "torchvision/datasets/__init__.py"
-    if init in z.namelist():
-        src = z.read(init).decode("utf-8")
-        exported = re.search(r"__all__ = \((.*?)\)", src, re.S)
-        for cls in re.findall(r'"(\w+)"', exported.group(1) if exported else ""):
-            base = cls
-            for suffix in TORCHVISION_SUFFIXES:
-                if base.endswith(suffix) and len(base) > len(suffix) + 2:
-                    base = base[: -len(suffix)]
-            yield base, "Dataset", (cls,) if base != cls else ()
+    for cls in exported(wheel_text(z, "torchvision/datasets/__init__.py")):
+        base = cls
+        for suffix in TORCHVISION_SUFFIXES:
+            if base.endswith(suffix) and len(base) > len(suffix) + 2:
+                base = base[: -len(suffix)]
+        yield base, "Dataset", (cls,) if base != cls else ()
     for name in z.namelist():
         if re.match(r"torchvision/models/(?:\w+/)?[a-z]\w*\.py$", name):
             src = z.read(name).decode("utf-8", "replace")
@@ -204,7 +198,7 @@ def _spdx(licence: str) -> str:
     return next((spdx for prefix, spdx in _SPDX if low.startswith(prefix)), licence)
 
 
-def read_wheel(path: str | Path) -> Iterator[tuple[str, str, tuple[str, ...], str, str]]:
+def read_wheel(path: str | Path) -> Iterator[SourcedRow]:
     """Rows (name, kind, aliases, source, licence) from one wheel, if it is a known source."""
     dist, version = Path(path).name.split("-")[:2]
     reader = SOURCES.get(dist.lower().replace("-", "_"))
@@ -224,7 +218,7 @@ LIST_KINDS = {"dataset": "Dataset", "method": "Method"}
 YARDSTICK_SOURCES = ("IBM TDMSci", "IBM NLP-TDMS")
 
 
-def read_list(path: str | Path) -> Iterator[tuple[str, str, tuple[str, ...], str, str]]:
+def read_list(path: str | Path) -> Iterator[SourcedRow]:
     """Rows from a JSONL name list (type, name, aliases, sources, licence): datasets and
     methods some source other than a yardstick lists, without leaderboard-slice aliases
     ("DIV2K val - 4x upscaling": no paper names it so)."""

@@ -41,7 +41,13 @@ def words_of(identifier: str) -> str:
     return " ".join(p if p.isupper() or p.isdigit() else p.lower() for p in parts)
 
 
-def _exported(src: str) -> list[str]:
+def wheel_text(z: zipfile.ZipFile, path: str) -> str:
+    """The text of one file of the wheel; empty when this version does not have it."""
+    return z.read(path).decode("utf-8", "replace") if path in z.namelist() else ""
+
+
+def exported(src: str) -> list[str]:
+    """The names a module's ``__all__`` lists."""
     block = re.search(r"__all__\s*=[\w\s=]*[\[(](.*?)[\])]", src, re.S)
     return re.findall(r"[\"'](\w+)[\"']", block.group(1)) if block else []
 
@@ -54,7 +60,7 @@ def sklearn(z: zipfile.ZipFile) -> Iterator[Row]:
             continue
         if "/tests/" in name or "/externals/" in name or "/utils/" in name:
             continue
-        for cls in _exported(z.read(name).decode("utf-8", "replace")):
+        for cls in exported(wheel_text(z, name)):
             if not cls[:1].isupper() or (cls.isupper() and "_" in cls):
                 continue
             base = _SKLEARN_ROLE.sub("", cls)
@@ -77,9 +83,7 @@ def keras(z: zipfile.ZipFile) -> Iterator[Row]:
 
 def optax(z: zipfile.ZipFile) -> Iterator[Row]:
     """Optimisers: the public functions of optax's alias module (adam, lamb, yogi, …)."""
-    path = "optax/_src/alias.py"
-    src = z.read(path).decode("utf-8") if path in z.namelist() else ""
-    for fn in re.findall(r"^def ([a-z]\w*)\(", src, re.M):
+    for fn in re.findall(r"^def ([a-z]\w*)\(", wheel_text(z, "optax/_src/alias.py"), re.M):
         yield words_of(fn), "Method", ((fn,) if "_" in fn else ())
 
 
@@ -105,8 +109,7 @@ def peft(z: zipfile.ZipFile) -> Iterator[Row]:
     """Adapter methods of the ``PeftType`` enum: multiword ones as words ("prefix tuning"),
     acronyms of three characters or LoRA-derived (a four-letter enum such as ROAD or MISS
     is an English word more often than a method in an abstract)."""
-    path = "peft/utils/peft_types.py"
-    src = z.read(path).decode("utf-8") if path in z.namelist() else ""
+    src = wheel_text(z, "peft/utils/peft_types.py")
     start = src.find("class PeftType")
     block = src[start : src.find("\nclass ", start + 1)] if start >= 0 else ""
     for value in re.findall(r'^\s+\w+ = "(\w+)"', block, re.M):
@@ -116,6 +119,9 @@ def peft(z: zipfile.ZipFile) -> Iterator[Row]:
             yield value.replace("LORA", "LoRA"), "Method", ()
 
 
+_SB3_ALGO = re.compile(r"stable_baselines3/([a-z]\w*)/__init__\.py$")
+
+
 def stable_baselines3(z: zipfile.ZipFile) -> Iterator[Row]:
     """Reinforcement-learning algorithms: the package's algorithm folders (ppo, sac, …)."""
     for algo in sorted({m.group(1) for n in z.namelist() if (m := _SB3_ALGO.match(n))}):
@@ -123,14 +129,9 @@ def stable_baselines3(z: zipfile.ZipFile) -> Iterator[Row]:
             yield algo.upper(), "Method", ()
 
 
-_SB3_ALGO = re.compile(r"stable_baselines3/([a-z]\w*)/__init__\.py$")
-
-
 def torch_geometric(z: zipfile.ZipFile) -> Iterator[Row]:
     """Graph-learning models exported by ``torch_geometric.nn.models``."""
-    path = "torch_geometric/nn/models/__init__.py"
-    src = z.read(path).decode("utf-8") if path in z.namelist() else ""
-    for cls in _exported(src):
+    for cls in exported(wheel_text(z, "torch_geometric/nn/models/__init__.py")):
         if cls[:1].isupper() and not re.search(r"(?:Encoder|Decoder|Layer|Memory)$", cls):
             yield cls, "Method", ()
 
@@ -143,8 +144,7 @@ def lightly(z: zipfile.ZipFile) -> Iterator[Row]:
         ("lightly/transforms/__init__.py", "Transform"),
         ("lightly/loss/__init__.py", "Loss"),
     ):
-        src = z.read(path).decode("utf-8") if path in z.namelist() else ""
-        for cls in sorted(set(re.findall(rf"\b([A-Z]\w*){suffix}\b", src))):
+        for cls in sorted(set(re.findall(rf"\b([A-Z]\w*){suffix}\b", wheel_text(z, path)))):
             if "View" in cls or re.match(r"(?:Random|Add|Multi|To)[A-Z]", cls):
                 continue
             stem = re.sub(r"V\d+$", "", cls)
