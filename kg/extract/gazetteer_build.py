@@ -26,6 +26,7 @@ from email.parser import Parser
 from pathlib import Path
 from typing import Any
 
+from kg.errors import InputError
 from kg.extract import gazetteer_methods
 from kg.extract.gazetteer_methods import Row, exported, wheel_text
 from kg.resolve.normalize import name_key
@@ -222,16 +223,30 @@ def read_list(path: str | Path) -> Iterator[SourcedRow]:
     """Rows from a JSONL name list (type, name, aliases, sources, licence): datasets and
     methods some source other than a yardstick lists, without leaderboard-slice aliases
     ("DIV2K val - 4x upscaling": no paper names it so)."""
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            entry = json.loads(line)
-            kind = LIST_KINDS.get(entry.get("type", ""))
-            sources = entry.get("sources", [])
-            if kind is None or all(s.startswith(YARDSTICK_SOURCES) for s in sources):
-                continue
-            aliases = tuple(a for a in entry.get("aliases", []) if " - " not in a and _keep(a))
-            if _keep(entry["name"]):
-                yield entry["name"], kind, aliases, "; ".join(sources), entry.get("licence", "")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    for lineno, line in enumerate(text.splitlines(), 1):
+        entry = _list_entry(line, f"{path}:{lineno}")
+        kind = LIST_KINDS.get(entry.get("type", ""))
+        sources = entry.get("sources", [])
+        if kind is None or all(s.startswith(YARDSTICK_SOURCES) for s in sources):
+            continue
+        aliases = tuple(a for a in entry.get("aliases", []) if " - " not in a and _keep(a))
+        if _keep(entry["name"]):
+            yield entry["name"], kind, aliases, "; ".join(sources), entry.get("licence", "")
+
+
+def _list_entry(line: str, where: str) -> dict[str, Any]:
+    """One name-list entry; a line that is not one is the list's error, said where."""
+    try:
+        entry = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+        raise InputError(f'{where}: a name-list entry needs a string "name"')
+    return entry
 
 
 def build_gazetteer(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from kg.errors import InputError
 from kg.extract import gazetteer_methods
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.gazetteer_build import build_gazetteer
@@ -156,3 +158,23 @@ def test_shipped_gazetteer_knows_leaderboard_names_from_the_permissive_list() ->
     gaz = Gazetteer.shipped()
     assert gaz.kind("WikiSQL") == "Dataset"
     assert gaz.kind("BiDAF") == "Method"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"type": "dataset", "name": \n', "names.jsonl:1: malformed JSON"),
+        (b'{"type": "dataset", "name": "A"}\n["a list"]\n', "names.jsonl:2: a name-list entry"),
+        (b'{"type": "dataset", "sources": ["x"]}\n', 'needs a string "name"'),
+        (b"\xff\xfe{}\n", "names.jsonl: not UTF-8 text"),
+    ],
+)
+def test_a_broken_name_list_is_an_input_error_that_says_where(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    names = tmp_path / "names.jsonl"
+    names.write_bytes(content)
+    out = tmp_path / "gaz.tsv"
+    with pytest.raises(InputError, match=re.escape(message)):
+        build_gazetteer([], out, [names])
+    assert not out.exists()  # nothing half-written
